@@ -1,0 +1,32 @@
+# Two commands on a fresh machine with python3 and make: `make demo`, `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench check clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p out
+	$(VENV)/bin/goldideas corpus check
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check goldideas tests bench
+	$(VENV)/bin/mypy
+
+bench: $(STAMP)
+	@test -f bench/bench_screen.py && $(PY) bench/bench_screen.py || echo "no benchmark yet"
+
+check: $(STAMP)
+	$(VENV)/bin/goldideas corpus check
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,30 @@
+"""goldideas: screen public suggestions (金点子) for a better business environment."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .config import Config
+from .corpus import CorpusCheck, check_corpus
+from .errors import ConfigError, CorpusError, GoldideasError, InputError, ModelError
+from .io import load_corpus, load_gold, read_suggestions, write_table
+from .reasons import Reason, Status, Theme
+
+__all__ = [
+    "Config",
+    "ConfigError",
+    "CorpusCheck",
+    "CorpusError",
+    "GoldideasError",
+    "InputError",
+    "ModelError",
+    "Reason",
+    "Status",
+    "Theme",
+    "__version__",
+    "check_corpus",
+    "load_corpus",
+    "load_gold",
+    "read_suggestions",
+    "write_table",
+]

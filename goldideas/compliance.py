@@ -1,0 +1,172 @@
+"""Compliance: match a versioned, human-editable rulebook against each suggestion.
+
+A rule fires on a proposal *to do* an unlawful thing, not on a proposal *to stop* it:
+"建议对企业按次收取检查费" is a hit, "建议严查向企业收取检查费的行为" is not.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ModelError
+from .reasons import Reason, Status
+
+_SENTENCE_END = re.compile(r"[。!?;！？；\n]")
+_DESCRIBED_PRACTICE = re.compile(r"^[^。!?;]{0,8}?(现象|行为|做法|问题|情况|乱象|歪风)")
+FRAMES = ("proposal", "any")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the rulebook."""
+
+    id: str
+    reason: Reason
+    laws: tuple[str, ...]
+    explanation: str
+    patterns: tuple[re.Pattern[str], ...]
+    requires: tuple[re.Pattern[str], ...] = ()
+    unless: tuple[str, ...] = ()
+    frame: str = "proposal"
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    version: str
+    rules: tuple[Rule, ...]
+    stop_cues: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ComplianceHit:
+    """A rule that fired, with the span of normalised text that made it fire."""
+
+    rule_id: str
+    reason: Reason
+    laws: tuple[str, ...]
+    explanation: str
+    span: str
+    start: int
+    end: int
+
+    @property
+    def citation(self) -> str:
+        """``"UC-02 《优化营商环境条例》、《反垄断法》"``."""
+        return f"{self.rule_id} {'、'.join(self.laws)}"
+
+
+def _compile(pattern: str, where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise ModelError(f"{where}: invalid pattern {pattern!r} ({exc})") from exc
+
+
+def _parse_rule(raw: dict[str, object], where: str) -> Rule:
+    for key in ("id", "reason", "laws", "explanation", "patterns"):
+        if key not in raw:
+            raise ModelError(f"{where}: missing {key!r}")
+    reason_code = str(raw["reason"])
+    if reason_code not in {r.value for r in Reason} or Reason(reason_code).status is not (
+        Status.NON_COMPLIANT
+    ):
+        allowed = ", ".join(r.value for r in Reason if r.status is Status.NON_COMPLIANT)
+        raise ModelError(f"{where}: reason {reason_code!r} is not one of {allowed}")
+    frame = str(raw.get("frame", "proposal"))
+    if frame not in FRAMES:
+        raise ModelError(f"{where}: frame must be one of {', '.join(FRAMES)}; got {frame!r}")
+
+    def strings(key: str) -> list[str]:
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ModelError(f"{where}: {key} must be a list of strings")
+        return value
+
+    if not strings("patterns") or not strings("laws"):
+        raise ModelError(f"{where}: patterns and laws must not be empty")
+    return Rule(
+        id=str(raw["id"]),
+        reason=Reason(reason_code),
+        laws=tuple(strings("laws")),
+        explanation=str(raw["explanation"]),
+        patterns=tuple(_compile(p, where) for p in strings("patterns")),
+        requires=tuple(_compile(p, where) for p in strings("requires")),
+        unless=tuple(strings("unless")),
+        frame=frame,
+    )
+
+
+def load_rulebook(path: str | Path) -> Rulebook:
+    """Read and validate a TOML rulebook; errors name the rule and the field."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ModelError(f"{path}: no such rulebook") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ModelError(f"{path}: not valid TOML ({exc})") from exc
+    raw_rules = data.get("rule", [])
+    if not raw_rules:
+        raise ModelError(f"{path}: no [[rule]] entries")
+    rules = []
+    for index, raw in enumerate(raw_rules, start=1):
+        rules.append(_parse_rule(raw, f"{path}: rule {index} ({raw.get('id', '?')})"))
+    ids = [r.id for r in rules]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise ModelError(f"{path}: rule ids repeated: {', '.join(repeated)}")
+    return Rulebook(
+        version=str(data.get("version", "")),
+        rules=tuple(rules),
+        stop_cues=tuple(data.get("stop_cues", ())),
+    )
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    right_match = _SENTENCE_END.search(text, end)
+    return left, right_match.start() if right_match else len(text)
+
+
+def _is_stopped(text: str, match: re.Match[str], stop_cues: Sequence[str]) -> bool:
+    """True where the match describes a practice the writer wants stopped."""
+    left, _ = _sentence_bounds(text, match.start(), match.end())
+    before = text[left : match.start()]
+    if any(cue in before for cue in stop_cues):
+        return True
+    return bool(_DESCRIBED_PRACTICE.match(text, match.end()))
+
+
+def _first_match(rule: Rule, text: str, stop_cues: Sequence[str]) -> re.Match[str] | None:
+    for pattern in rule.patterns:
+        for match in pattern.finditer(text):
+            left, right = _sentence_bounds(text, match.start(), match.end())
+            if any(word in text[left:right] for word in rule.unless):
+                continue
+            if rule.frame == "proposal" and _is_stopped(text, match, stop_cues):
+                continue
+            return match
+    return None
+
+
+def check_compliance(normalized: str, rulebook: Rulebook) -> ComplianceHit | None:
+    """The first rule (in rulebook order) that fires on a normalised text, or None."""
+    for rule in rulebook.rules:
+        if rule.requires and not all(p.search(normalized) for p in rule.requires):
+            continue
+        match = _first_match(rule, normalized, rulebook.stop_cues)
+        if match is not None:
+            return ComplianceHit(
+                rule_id=rule.id,
+                reason=rule.reason,
+                laws=rule.laws,
+                explanation=rule.explanation,
+                span=match.group(0),
+                start=match.start(),
+                end=match.end(),
+            )
+    return None

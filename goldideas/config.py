@@ -1,0 +1,142 @@
+"""One frozen configuration with a section per stage; a TOML file can override any field.
+
+Example ``goldideas.toml``::
+
+    [quality]
+    min_chars = 10
+
+    [dedup]
+    paraphrase_threshold = 0.6
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+
+def _range(lo: float, hi: float) -> dict[str, Any]:
+    return {"range": (lo, hi)}
+
+
+@dataclass(frozen=True)
+class SegmentConfig:
+    backend: str = field(default="rjieba", metadata={"choices": ("rjieba", "jieba")})
+    userdict: str = ""  # empty: models/userdict.txt
+    stopwords: str = ""  # empty: models/stopwords.txt
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    shingle_chars: int = field(default=3, metadata=_range(2, 8))
+    num_perm: int = field(default=64, metadata=_range(16, 512))
+    bands: int = field(default=16, metadata=_range(2, 128))
+    seed: int = field(default=1322, metadata=_range(0, 2**31 - 1))
+    near_threshold: float = field(default=0.8, metadata=_range(0.5, 1.0))
+    paraphrase_threshold: float = field(default=0.5, metadata=_range(0.1, 1.0))
+    measure_overlap_min: float = field(default=0.34, metadata=_range(0.0, 1.0))
+    neighbours: int = field(default=10, metadata=_range(1, 100))
+
+
+@dataclass(frozen=True)
+class ComplianceConfig:
+    rulebook: str = ""  # empty: models/compliance.toml
+    negation_window_chars: int = field(default=12, metadata=_range(0, 60))
+
+
+@dataclass(frozen=True)
+class QualityConfig:
+    min_chars: int = field(default=8, metadata=_range(1, 200))
+    min_content_words: int = field(default=3, metadata=_range(1, 50))
+    keep_threshold: float = field(default=0.5, metadata=_range(0.0, 1.0))
+    max_repeat_ratio: float = field(default=0.5, metadata=_range(0.0, 1.0))
+
+
+@dataclass(frozen=True)
+class Config:
+    """All settings of a screening run. Defaults in code; ``Config.from_toml`` overrides."""
+
+    segment: SegmentConfig = field(default_factory=SegmentConfig)
+    dedup: DedupConfig = field(default_factory=DedupConfig)
+    compliance: ComplianceConfig = field(default_factory=ComplianceConfig)
+    quality: QualityConfig = field(default_factory=QualityConfig)
+
+    def __post_init__(self) -> None:
+        for section in fields(self):
+            _validate(section.name, getattr(self, section.name))
+        if self.dedup.num_perm % self.dedup.bands:
+            raise ConfigError(
+                f"dedup.bands must divide dedup.num_perm ({self.dedup.num_perm}); "
+                f"got {self.dedup.bands}"
+            )
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Config:
+        sections = {f.name: f for f in fields(cls)}
+        kwargs = {}
+        for name, values in data.items():
+            if name not in sections:
+                raise ConfigError(
+                    f"unknown config section [{name}]; the sections are {', '.join(sections)}"
+                )
+            if not isinstance(values, dict):
+                raise ConfigError(f"config section [{name}] must be a table of settings")
+            factory: Any = sections[name].default_factory
+            default = factory()
+            known = {f.name for f in fields(default)}
+            for key in values:
+                if key not in known:
+                    raise ConfigError(
+                        f"unknown setting {name}.{key}; [{name}] has {', '.join(sorted(known))}"
+                    )
+            kwargs[name] = replace(default, **values)
+        return cls(**kwargs)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Config:
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"{path}: no such config file") from exc
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+        try:
+            return cls.from_dict(data)
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc}") from exc
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def digest(self) -> str:
+        """A short hash of every setting, for reproducibility stamps."""
+        text = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _validate(section: str, obj: Any) -> None:
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        name = f"{section}.{f.name}"
+        expected = type(f.default)
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+            object.__setattr__(obj, f.name, value)
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise ConfigError(
+                f"{name} must be a {expected.__name__}; got {value!r} ({type(value).__name__})"
+            )
+        if "range" in f.metadata:
+            lo, hi = f.metadata["range"]
+            if not lo <= value <= hi:
+                raise ConfigError(f"{name} must be between {lo} and {hi}; got {value!r}")
+        if "choices" in f.metadata and value not in f.metadata["choices"]:
+            choices = ", ".join(f.metadata["choices"])
+            raise ConfigError(f"{name} must be one of {choices}; got {value!r}")

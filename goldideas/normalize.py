@@ -1,0 +1,116 @@
+"""Normalise text for comparison, set boilerplate aside, and mask contact details.
+
+The original text is never altered: these functions return new strings used for comparison
+(``normalize_text``, ``strip_boilerplate``, ``content_key``) or for display (``redact``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+
+_WHITESPACE = re.compile(r"\s+")
+_PUNCT_OR_SPACE = re.compile(r"[\W_]+", re.UNICODE)
+
+_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[- ]?(\d{7,8})(?!\d)")
+_ID_CARD = re.compile(r"(?<!\d)(\d{6})(\d{8})(\d{3}[\dXx])(?![\dA-Za-z])")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+# Greetings at the start: 尊敬的领导：您好！ / 各位领导好 / 你好
+_GREETING = re.compile(
+    r"^(?:(?:尊敬的|敬爱的|亲爱的)[^，,：:！!。\n]{0,14}[，,：:！!。]?\s*)?"
+    r"(?:(?:各位|市|局)?领导(?:们)?(?:您|你)?好|(?:您|你)们?好|大家好)?[，,：:！!。\s]*"
+)
+# Contact details anywhere: 联系电话：139…, 邮箱 a@b.cn, 微信号 xxx
+_CONTACT = re.compile(
+    r"(?:我的)?(?:联系(?:人|电话|方式)?|电话|手机(?:号码?)?|邮箱|电子邮箱|微信(?:号)?|qq|QQ)"
+    r"\s*(?:是|为)?[：:]?\s*[A-Za-z0-9@._\-*（）()+ ]{5,}"
+)
+# Closings at the end: 此致敬礼 / 谢谢！ / 辛苦了
+_CLOSING = re.compile(
+    r"(?:此致\s*敬礼|此致|敬礼|(?:非常|十分)?(?:感谢|谢谢)(?:您|你们|领导)?(?:的)?(?:关注|支持|阅读)?"
+    r"|辛苦了|盼复|望采纳|期待回复)[！!。.，,\s]*$"
+)
+# Signatures at the end: ——铁西区一位个体户 / 王女士 / 一名市民 2020年12月3日
+_SIGNATURE_DASH = re.compile(r"(?:——|—|--|－－)[^。！？!?\n]{0,30}$")
+_SIGNATURE_TAIL = re.compile(
+    r"[，,。！!\s]\s*(?:[^，,。！!？?\s]{0,12}"
+    r"(?:先生|女士|市民|群众|居民|个体户|业主|老板|职工|企业主|网友|一员|读者|老师|同志))"
+    r"[\s\d年月日./-]*$"
+)
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def normalize_text(text: str) -> str:
+    """NFKC (full width → half width), traditional → simplified, one space per run.
+
+    >>> normalize_text("建議ＡＰＰ　開通  預約")
+    '建议app 开通 预约'
+    """
+    text = unicodedata.normalize("NFKC", str(text))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch in "\n\t")
+    text = _t2s().convert(text)
+    return _WHITESPACE.sub(" ", text).strip().lower()
+
+
+def strip_boilerplate(normalized: str) -> str:
+    """Set aside greetings, closings, signatures and contact details of a normalised text."""
+    text = _CONTACT.sub("", normalized)
+    text = _EMAIL.sub("", text)
+    text = _PHONE.sub("", text)
+    text = _GREETING.sub("", text, count=1)
+    for _ in range(3):  # a closing may follow a signature and the other way round
+        before = text
+        text = _CLOSING.sub("", text.rstrip())
+        text = _SIGNATURE_DASH.sub("", text.rstrip())
+        text = _SIGNATURE_TAIL.sub("", text.rstrip())
+        if text == before:
+            break
+    return text.strip(" ，,、；;：:")
+
+
+def content_key(content: str) -> str:
+    """The content with all punctuation and spaces removed: equal keys are exact duplicates."""
+    return _PUNCT_OR_SPACE.sub("", content)
+
+
+def redact(text: str) -> str:
+    """Mask phone numbers, ID-card numbers and e-mail addresses; keep everything else.
+
+    >>> redact("电话13904051234")
+    '电话139****1234'
+    """
+    text = _ID_CARD.sub(lambda m: m.group(1) + "*" * 11 + m.group(3)[-1], str(text))
+    text = _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+    text = _LANDLINE.sub(lambda m: f"{m.group(1)}-****{m.group(2)[-4:]}", text)
+    return _EMAIL.sub(lambda m: m.group(0)[0] + "***@" + m.group(0).split("@")[1], text)
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """One row's comparison forms."""
+
+    normalized: str
+    content: str
+    key: str
+
+    @property
+    def content_chars(self) -> int:
+        """How much content the row carries: its letters, digits and CJK characters."""
+        return len(self.key)
+
+
+def normalize(text: str) -> Normalized:
+    """All comparison forms of one text."""
+    norm = normalize_text(text)
+    content = strip_boilerplate(norm)
+    return Normalized(normalized=norm, content=content, key=content_key(content))

@@ -1,0 +1,112 @@
+"""Word segmentation through an explicit tokenizer with the domain dictionary in ``models/``.
+
+Never touches jieba's global state. Two backends give the same words for the same
+dictionary: ``rjieba`` (jieba-rs, about 10× faster to load and cut) and ``jieba`` itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from .errors import ModelError
+from .io import model_path
+
+DEFAULT_USERDICT = "userdict.txt"
+DEFAULT_STOPWORDS = "stopwords.txt"
+_DEFAULT_FREQ = 100_000
+_WORDLIKE = re.compile(r"[\w]", re.UNICODE)
+
+
+class _Cut(Protocol):
+    def __call__(self, text: str) -> Any: ...
+
+
+@dataclass(frozen=True)
+class DictEntry:
+    word: str
+    freq: int
+    tag: str | None
+
+
+def read_userdict(path: Path) -> list[DictEntry]:
+    """Read a jieba-style user dictionary: ``word [freq] [tag]`` per line, ``#`` comments."""
+    entries = []
+    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split()
+        if len(parts) > 3 or (len(parts) >= 2 and not parts[1].isdigit()):
+            raise ModelError(f"{path}: line {lineno}: expected 'word [freq] [tag]', got {raw!r}")
+        freq = int(parts[1]) if len(parts) >= 2 else _DEFAULT_FREQ
+        entries.append(DictEntry(parts[0], freq, parts[2] if len(parts) == 3 else None))
+    return entries
+
+
+def read_wordlist(path: Path) -> frozenset[str]:
+    """One word per line; blank lines and ``#`` comments ignored."""
+    words = (line.split("#", 1)[0].strip() for line in path.read_text("utf-8").splitlines())
+    return frozenset(w for w in words if w)
+
+
+def _make_cut(name: str, entries: Iterable[DictEntry]) -> _Cut:
+    """The backend's cut function, with HMM for unknown words, loaded with our dictionary."""
+    if name == "rjieba":
+        import rjieba
+
+        backend: Any = rjieba.Jieba()
+        for e in entries:
+            backend.add_word(e.word, e.freq, e.tag)
+        return lambda text: backend.cut(text, hmm=True)
+    if name == "jieba":
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.Tokenizer()
+        for e in entries:
+            tokenizer.add_word(e.word, e.freq, e.tag)
+        return lambda text: tokenizer.lcut(text, HMM=True)
+    raise ModelError(f"unknown tokenizer backend {name!r}; use 'rjieba' or 'jieba'")
+
+
+class Tokenizer:
+    """jieba segmentation with our user dictionary and stopword list.
+
+    >>> Tokenizer().content_words("建议一网通办开通周末预约")
+    ['一网通办', '开通', '周末', '预约']
+    """
+
+    def __init__(
+        self,
+        userdict: str | Path | None = None,
+        stopwords: str | Path | None = None,
+        backend: str = "rjieba",
+    ) -> None:
+        self.userdict = Path(userdict) if userdict else model_path(DEFAULT_USERDICT)
+        self.stopwords_path = Path(stopwords) if stopwords else model_path(DEFAULT_STOPWORDS)
+        self.backend = backend
+        for path in (self.userdict, self.stopwords_path):
+            if not path.exists():
+                raise ModelError(f"{path}: missing; it ships in models/ (restore it from git)")
+        self.stopwords = read_wordlist(self.stopwords_path)
+        self._cut = _make_cut(backend, read_userdict(self.userdict))
+
+    def cut(self, text: str) -> list[str]:
+        """All tokens, spaces dropped."""
+        return [t for t in self._cut(text) if t.strip()]
+
+    def content_words(self, text: str) -> list[str]:
+        """Tokens that carry meaning: no stopwords, no punctuation."""
+        return [
+            t for t in self.cut(text) if t not in self.stopwords and _WORDLIKE.search(t)
+        ]
+
+    def __call__(self, text: str) -> list[str]:
+        """So that a tokenizer plugs into scikit-learn's ``tokenizer=``."""
+        return self.content_words(text)
