@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	@mkdir -p out
-	$(VENV)/bin/goldideas corpus check
+	$(VENV)/bin/goldideas screen --output out/screened.csv
 
 test: $(STAMP)
 	$(PY) -m pytest -q
@@ -26,7 +26,7 @@ bench: $(STAMP)
 	@test -f bench/bench_screen.py && $(PY) bench/bench_screen.py || echo "no benchmark yet"
 
 check: $(STAMP)
-	$(VENV)/bin/goldideas corpus check
+	$(VENV)/bin/goldideas screen --output out/screened.csv
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

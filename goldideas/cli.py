@@ -9,9 +9,12 @@ from typing import Annotated
 import typer
 
 from . import __version__
+from .config import Config
 from .corpus import check_corpus
 from .errors import GoldideasError
-from .io import load_corpus, load_gold
+from .evaluate import evaluate
+from .io import CORPUS_SUGGESTIONS, load_corpus, load_gold, read_suggestions, read_table, write_table
+from .screening import screen
 
 app = typer.Typer(
     help="Screen public suggestions (金点子): duplicates, compliance, quality.",
@@ -54,8 +57,6 @@ def corpus_check(
 
     Example: goldideas corpus check
     """
-    from .io import read_table
-
     try:
         frame = read_table(suggestions) if suggestions else load_corpus()
         result = check_corpus(frame, load_gold(gold))
@@ -71,6 +72,80 @@ def corpus_check(
         typer.echo(f"{len(result.problems)} problems", err=True)
         raise typer.Exit(code=1)
     typer.echo("corpus ok")
+
+
+def _load_config(path: Path | None) -> Config:
+    return Config.from_toml(path) if path else Config()
+
+
+def _print_funnel(summary: dict[str, int]) -> None:
+    typer.echo(
+        f"rows {summary['rows']} → after dedup {summary['after_dedup']} → "
+        f"after compliance {summary['after_compliance']} → "
+        f"after quality {summary['after_quality']} = kept {summary['kept']}"
+    )
+
+
+@app.command("screen")
+def screen_command(
+    input: Annotated[Path | None, typer.Argument(help="CSV, XLSX or JSONL; default: the corpus")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="CSV, XLSX or JSONL")] = None,
+    text_column: Annotated[
+        list[str] | None, typer.Option(help="Text column; repeat to join title + body")
+    ] = None,
+    id_column: Annotated[str | None, typer.Option(help="Id column; default: id, else row numbers")] = None,
+    time_column: Annotated[str | None, typer.Option(help="Submission time column")] = None,
+    config: Annotated[Path | None, typer.Option(help="TOML file overriding settings")] = None,
+) -> None:
+    """Screen suggestions: a verdict, reasons and an explanation for every row.
+
+    Example: goldideas screen messages.xlsx --text-column 留言主题 --text-column 留言详情 -o out.xlsx
+    """
+    try:
+        settings = _load_config(config)
+        frame = read_suggestions(
+            input or CORPUS_SUGGESTIONS,
+            text_columns=text_column,
+            id_column=id_column,
+            time_column=time_column,
+        )
+        result = screen(frame, settings)
+        _print_funnel(result.summary())
+        if output:
+            write_table(result.to_frame(), output)
+            typer.echo(f"wrote {len(result)} rows to {output}")
+    except GoldideasError as exc:
+        _fail(exc)
+
+
+@app.command("evaluate")
+def evaluate_command(
+    screened: Annotated[
+        Path | None, typer.Argument(help="Output of screen; default: screen the corpus")
+    ] = None,
+    gold: Annotated[Path | None, typer.Option(help="Gold labels; default: corpus/gold.csv")] = None,
+    config: Annotated[Path | None, typer.Option(help="TOML file, when screening the corpus")] = None,
+) -> None:
+    """Compare a screening with staff decisions: confusion, F1, dedup pairs, funnel.
+
+    Example: goldideas evaluate
+    """
+    try:
+        frame = read_table(screened) if screened else screen(load_corpus(), _load_config(config)).to_frame()
+        result = evaluate(frame, load_gold(gold))
+    except GoldideasError as exc:
+        _fail(exc)
+    typer.echo("confusion (rows: gold, columns: predicted)")
+    typer.echo(result.confusion.to_string())
+    typer.echo("")
+    typer.echo(result.per_status.round(3).to_string())
+    typer.echo("")
+    typer.echo(f"dedup pairs: precision {result.pair_precision:.3f}, recall {result.pair_recall:.3f}")
+    typer.echo(
+        f"same_topic_as pairs merged: {result.same_topic_false_merges} of {result.same_topic_pairs}"
+    )
+    typer.echo("")
+    typer.echo(result.funnel.to_string())
 
 
 def run() -> None:  # pragma: no cover - the console entry point

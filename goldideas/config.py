@@ -39,7 +39,7 @@ class DedupConfig:
     bands: int = field(default=16, metadata=_range(2, 128))
     seed: int = field(default=1322, metadata=_range(0, 2**31 - 1))
     near_threshold: float = field(default=0.8, metadata=_range(0.5, 1.0))
-    paraphrase_threshold: float = field(default=0.5, metadata=_range(0.1, 1.0))
+    paraphrase_threshold: float = field(default=0.4, metadata=_range(0.1, 1.0))
     measure_overlap_min: float = field(default=0.34, metadata=_range(0.0, 1.0))
     neighbours: int = field(default=10, metadata=_range(1, 100))
 
@@ -54,6 +54,8 @@ class ComplianceConfig:
 class QualityConfig:
     min_chars: int = field(default=8, metadata=_range(1, 200))
     min_content_words: int = field(default=3, metadata=_range(1, 50))
+    min_specific_words: int = field(default=2, metadata=_range(0, 50))
+    lexicons: str = ""  # empty: models/quality.toml
     keep_threshold: float = field(default=0.5, metadata=_range(0.0, 1.0))
     max_repeat_ratio: float = field(default=0.5, metadata=_range(0.0, 1.0))
 

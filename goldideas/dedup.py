@@ -1,0 +1,187 @@
+"""Duplicates: exact → near (MinHash LSH candidates, rapidfuzz check) → paraphrase (TF-IDF
+neighbours over content words and characters); union-find groups; the policy's representative.
+
+Never compares all pairs: near candidates come from LSH buckets, paraphrase candidates from a
+sparse neighbour search done in chunks.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .config import DedupConfig
+from .reasons import Reason
+
+_MERSENNE = np.uint64((1 << 61) - 1)
+_CHUNK = 2048
+
+
+class UnionFind:
+    """Disjoint sets over 0..n-1 with path halving; the smaller index is the root."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+@dataclass(frozen=True)
+class Row:
+    """What dedup needs of one row."""
+
+    key: str  # content without punctuation or spaces
+    words: tuple[str, ...]  # content words
+    order: tuple[str, str]  # tie-break: (submitted_at, natural id)
+
+
+@dataclass(frozen=True)
+class DuplicateLink:
+    representative: int
+    reason: Reason
+    similarity: float
+
+
+def shingles(key: str, k: int) -> list[int]:
+    """crc32 hashes of the character k-grams of a key (the whole key if shorter)."""
+    grams = {key[i : i + k] for i in range(max(len(key) - k + 1, 1))}
+    return [zlib.crc32(g.encode()) for g in grams]
+
+
+def minhash_signatures(keys: Sequence[str], config: DedupConfig) -> np.ndarray:
+    """One MinHash signature (``num_perm`` values) per key, vectorised over shingles."""
+    rng = np.random.default_rng(config.seed)
+    a = rng.integers(1, int(_MERSENNE), size=config.num_perm, dtype=np.uint64)
+    b = rng.integers(0, int(_MERSENNE), size=config.num_perm, dtype=np.uint64)
+    sigs = np.full((len(keys), config.num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
+    for i, key in enumerate(keys):
+        if not key:
+            continue
+        h = np.asarray(shingles(key, config.shingle_chars), dtype=np.uint64)[:, None]
+        sigs[i] = ((h * a + b) % _MERSENNE).min(axis=0)
+    return sigs
+
+
+def lsh_candidates(sigs: np.ndarray, bands: int) -> set[tuple[int, int]]:
+    """Pairs that share at least one band of their signatures."""
+    rows_per_band = sigs.shape[1] // bands
+    pairs: set[tuple[int, int]] = set()
+    for band in range(bands):
+        chunk = np.ascontiguousarray(sigs[:, band * rows_per_band : (band + 1) * rows_per_band])
+        buckets: dict[bytes, list[int]] = {}
+        for i, row in enumerate(chunk):
+            buckets.setdefault(row.tobytes(), []).append(i)
+        for members in buckets.values():
+            if 1 < len(members) <= 200:  # a huge bucket is empty text or boilerplate
+                first = members[0]
+                pairs.update((first, m) for m in members[1:])
+                pairs.update((members[j], members[j + 1]) for j in range(1, len(members) - 1))
+    return pairs
+
+
+def near_similarity(a: str, b: str) -> float:
+    """Edit similarity of two keys; a dropped or added clause still scores high."""
+    whole = fuzz.ratio(a, b) / 100
+    short, long = sorted((a, b), key=len)
+    if len(short) >= 0.6 * len(long) and len(short) >= 12:
+        return max(whole, 0.98 * fuzz.partial_ratio(short, long) / 100)
+    return whole
+
+
+def _analyzer(row_words: tuple[str, ...], key: str) -> list[str]:
+    bigrams = [key[i : i + 2] for i in range(len(key) - 1)]
+    return [*("w:" + w for w in row_words), *("c:" + g for g in bigrams)]
+
+
+def paraphrase_vectors(rows: Sequence[Row]) -> sparse.csr_matrix:
+    """L2-normalised TF-IDF over content words and character bigrams."""
+    docs = [_analyzer(r.words, r.key) for r in rows]
+    if not any(docs):
+        return sparse.csr_matrix((len(rows), 1))
+    vectorizer = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True, min_df=1)
+    return sparse.csr_matrix(vectorizer.fit_transform(docs))
+
+
+def neighbour_pairs(x: sparse.csr_matrix, threshold: float, k: int) -> dict[tuple[int, int], float]:
+    """Pairs (i < j) whose cosine is at least ``threshold``, up to ``k`` per row."""
+    found: dict[tuple[int, int], float] = {}
+    xt = x.T.tocsc()
+    for start in range(0, x.shape[0], _CHUNK):
+        sims = (x[start : start + _CHUNK] @ xt).tocsr()
+        for offset in range(sims.shape[0]):
+            i = start + offset
+            lo, hi = sims.indptr[offset], sims.indptr[offset + 1]
+            cols, vals = sims.indices[lo:hi], sims.data[lo:hi]
+            keep = (vals >= threshold) & (cols != i)
+            cols, vals = cols[keep], vals[keep]
+            if len(vals) > k:
+                top = np.argsort(-vals, kind="stable")[:k]
+                cols, vals = cols[top], vals[top]
+            for j, v in zip(cols.tolist(), vals.tolist(), strict=True):
+                pair = (min(i, j), max(i, j))
+                found[pair] = max(found.get(pair, 0.0), float(v))
+    return found
+
+
+def _representative(members: list[int], rows: Sequence[Row]) -> int:
+    return min(members, key=lambda i: (-len(rows[i].key), rows[i].order))
+
+
+def _link(rep: int, i: int, rows: Sequence[Row], cosine: float, config: DedupConfig) -> DuplicateLink:
+    a, b = rows[rep].key, rows[i].key
+    if a == b:
+        return DuplicateLink(rep, Reason.EXACT_DUPLICATE, 1.0)
+    near = near_similarity(a, b)
+    if near >= config.near_threshold:
+        return DuplicateLink(rep, Reason.NEAR_DUPLICATE, round(near, 3))
+    return DuplicateLink(rep, Reason.PARAPHRASE, round(max(cosine, near), 3))
+
+
+def find_duplicates(rows: Sequence[Row], config: DedupConfig) -> dict[int, DuplicateLink]:
+    """Map each non-representative member of a duplicate group to its representative."""
+    n = len(rows)
+    uf = UnionFind(n)
+    by_key: dict[str, int] = {}
+    for i, row in enumerate(rows):
+        if row.key:
+            uf.union(by_key.setdefault(row.key, i), i)
+    sigs = minhash_signatures([r.key for r in rows], config)
+    for i, j in lsh_candidates(sigs, config.bands):
+        if rows[i].key and rows[j].key and near_similarity(rows[i].key, rows[j].key) >= (
+            config.near_threshold
+        ):
+            uf.union(i, j)
+    vectors = paraphrase_vectors(rows)
+    cosines = neighbour_pairs(vectors, config.paraphrase_threshold, config.neighbours)
+    for (i, j), _ in sorted(cosines.items(), key=lambda kv: (-kv[1], kv[0])):
+        if rows[i].key and rows[j].key:
+            uf.union(i, j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(uf.find(i), []).append(i)
+    links: dict[int, DuplicateLink] = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        rep = _representative(members, rows)
+        rep_vec = vectors[rep]
+        for i in members:
+            if i != rep:
+                cosine = float(rep_vec.multiply(vectors[i]).sum())
+                links[i] = _link(rep, i, rows, cosine, config)
+    return links

@@ -1,0 +1,126 @@
+"""Quality: is there a concrete, actionable proposal? A rubric of features and a score.
+
+Features: content words; specific words (not in the generic lexicon of slogans); a proposal cue;
+numbers or time limits; business-environment vocabulary; off-topic vocabulary; repetition.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import QualityConfig
+from .errors import ModelError
+from .reasons import Reason
+
+_NUMBER = re.compile(r"\d+|[一二两三四五六七八九十百千万]+(个|天|日|周|月|年|小时|分钟|元|万|次|项|家|人|%)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_TEST_WORDS = re.compile(r"测试|test|asdf|qwer|hello|试一试|试试")
+_DOMAIN_HINT = re.compile(
+    r"局|中心|窗口|大厅|政务|审批|办理|手续|许可|执照|企业|公司|工厂|园区|项目|商户|个体|政策|补贴|贷款|融资|"
+    r"税|社保|公积金|热线|12345|营商|投资|招商|监管|执法|部门|政府|服务|办事|证|费|市场|就业|创业|"
+    r"供暖|供电|供水|燃气|停车|公交|地铁|学校|医院|景区|旅游|环境|信用|法院|专利|登记|预约|申请|申报|缴|"
+    r"检查|验收|窗口|app|网上|线上|审|批|补助|减免|工资|人才|户口|落户|银行|物流|电|水|气|暖|路"
+)
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    generic: frozenset[str]
+    proposal_cues: tuple[str, ...]
+    off_topic: tuple[str, ...]
+
+
+def load_lexicons(path: str | Path) -> Lexicons:
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ModelError(f"{path}: missing; it ships in models/ (restore it from git)") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ModelError(f"{path}: not valid TOML ({exc})") from exc
+    for key in ("generic", "proposal_cues", "off_topic"):
+        if not isinstance(data.get(key), list):
+            raise ModelError(f"{path}: {key} must be a list of words")
+    return Lexicons(
+        generic=frozenset(data["generic"]),
+        proposal_cues=tuple(data["proposal_cues"]),
+        off_topic=tuple(data["off_topic"]),
+    )
+
+
+@dataclass(frozen=True)
+class QualityFeatures:
+    content_chars: int
+    content_words: int
+    specific_words: int
+    has_proposal: bool
+    has_number: bool
+    domain_hits: int
+    off_topic_hits: int
+    repeat_ratio: float
+    cjk_ratio: float
+
+
+@dataclass(frozen=True)
+class QualityResult:
+    score: float
+    reason: Reason | None
+    features: QualityFeatures
+
+
+def is_generic(word: str, generic: frozenset[str]) -> bool:
+    """In the generic lexicon, or two generic words run together ("服务水平" = 服务 + 水平)."""
+    if word in generic:
+        return True
+    return any(word[:i] in generic and word[i:] in generic for i in range(1, len(word)))
+
+
+def extract_features(key: str, words: Sequence[str], lex: Lexicons) -> QualityFeatures:
+    """Features of one row from its content key (no punctuation) and content words."""
+    n = len(key)
+    specific = [w for w in words if len(w) >= 2 and not w.isdigit() and not is_generic(w, lex.generic)]
+    return QualityFeatures(
+        content_chars=n,
+        content_words=len(words),
+        specific_words=len(set(specific)),
+        has_proposal=any(cue in key for cue in lex.proposal_cues),
+        has_number=bool(_NUMBER.search(key)),
+        domain_hits=len(set(_DOMAIN_HINT.findall(key))),
+        off_topic_hits=sum(word in key for word in lex.off_topic),
+        repeat_ratio=1 - len(set(key)) / n if n else 1.0,
+        cjk_ratio=len(_CJK.findall(key)) / n if n else 0.0,
+    )
+
+
+def quality_score(f: QualityFeatures) -> float:
+    """0 (nothing to act on) … 1 (a concrete, detailed proposal)."""
+    specificity = min(f.specific_words / 6, 1.0)
+    score = 0.45 * specificity + 0.15 * min(f.content_chars / 60, 1.0)
+    score += 0.2 * f.has_proposal + 0.1 * f.has_number + 0.1 * min(f.domain_hits / 2, 1.0)
+    return round(min(score, 1.0), 3)
+
+
+def assess_quality(f: QualityFeatures, key: str, config: QualityConfig) -> QualityResult:
+    """The too-simple reason of a row, or None when it carries a concrete proposal."""
+    score = quality_score(f)
+    reason: Reason | None = None
+    if (
+        f.content_chars == 0
+        or (_TEST_WORDS.search(key) and f.content_chars < 3 * len(_TEST_WORDS.findall(key)[0]) + 4)
+        or (f.content_chars >= 3 and f.repeat_ratio > config.max_repeat_ratio and f.specific_words < 2)
+        or (f.cjk_ratio < 0.3 and f.specific_words == 0)
+    ):
+        reason = Reason.GIBBERISH
+    elif f.content_chars < config.min_chars or f.content_words < config.min_content_words:
+        reason = Reason.TOO_SHORT
+    elif (f.off_topic_hits and f.domain_hits <= 1) or f.domain_hits == 0:
+        reason = Reason.OFF_TOPIC
+    elif not f.has_proposal:
+        reason = Reason.NO_PROPOSAL
+    elif f.specific_words < config.min_specific_words or score < config.keep_threshold:
+        reason = Reason.VAGUE_SLOGAN
+    return QualityResult(score=score, reason=reason, features=f)

@@ -1,0 +1,74 @@
+"""Compliance rules fire on proposals to do unlawful things, not on calls to stop them."""
+
+from __future__ import annotations
+
+import pytest
+
+from goldideas.compliance import check_compliance, load_rulebook
+from goldideas.errors import ModelError
+from goldideas.io import model_path
+from goldideas.normalize import normalize_text
+from goldideas.reasons import Reason
+
+
+@pytest.fixture(scope="module")
+def rulebook():  # type: ignore[no-untyped-def]
+    return load_rulebook(model_path("compliance.toml"))
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        pytest.param("为了保护本地企业，建议政府采购同等条件下本地企业优先中标。",
+                     Reason.UNFAIR_COMPETITION, id="polite-protectionism"),
+        pytest.param("建议对外地施工企业参与投标设置更高门槛。", Reason.UNFAIR_COMPETITION, id="outside-firms"),
+        pytest.param("建议对被检查企业按次收取检查服务费，每次200元。", Reason.ILLEGAL_FEE, id="inspection-fee"),
+        pytest.param("为提高效率，建议重点项目先开工后补办环评。", Reason.SKIP_LEGAL_PROCEDURE, id="build-first"),
+        pytest.param("建议把欠款人的身份证号和手机号在网上公开。", Reason.PRIVACY, id="publish-ids"),
+        pytest.param("考虑到小微企业困难，建议允许员工自愿放弃社保。", Reason.LABOR_RIGHTS, id="no-insurance"),
+        pytest.param("建议允许企业从开票公司购买增值税专用发票。", Reason.TAX_EVASION, id="buy-invoices"),
+        pytest.param("对欠费的商户，建议直接停水停电，直到交清为止。", Reason.ILLEGAL_COERCION, id="cut-power"),
+        pytest.param("建议所有汽修企业必须加入行业协会。", Reason.ILLEGAL_COERCION, id="forced-membership"),
+        pytest.param("某某公司老板就是个骗子，王八蛋！", Reason.DEFAMATION_OR_ABUSE, id="abuse"),
+        pytest.param("我司无抵押贷款当天放款，月息低，有需要联系13840215678。",
+                     Reason.ADVERTISING_OR_FRAUD, id="loan-advert"),
+    ],
+)
+def test_unlawful_proposals_are_caught(rulebook, text: str, reason: Reason) -> None:  # type: ignore[no-untyped-def]
+    hit = check_compliance(normalize_text(text), rulebook)
+    assert hit is not None and hit.reason is reason
+    assert hit.span and hit.laws
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("建议严查向企业收取检查费的行为。", id="stop-fees"),
+        pytest.param("建议严肃查处招投标中排斥外地企业的地方保护做法。", id="stop-protectionism"),
+        pytest.param("建议推行环评告知承诺制，简化审批流程。", id="lawful-simplification"),
+        pytest.param("建议公积金中心开通周末预约。", id="ordinary"),
+        pytest.param("建议供电公司计划停电前提前三天通知企业。", id="power-cut-notice"),
+        pytest.param("建议加强个人信息保护，防止企业客户信息泄露。", id="protect-privacy"),
+    ],
+)
+def test_lawful_proposals_pass(rulebook, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert check_compliance(normalize_text(text), rulebook) is None
+
+
+def test_staff_can_add_a_rule_without_code(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "rules.toml"
+    path.write_text(
+        '[[rule]]\nid = "X-1"\nreason = "illegal_fee"\nlaws = ["《优化营商环境条例》"]\n'
+        'explanation = "测试"\npatterns = ["收取赞助"]\n',
+        encoding="utf-8",
+    )
+    hit = check_compliance("建议向商户收取赞助", load_rulebook(path))
+    assert hit is not None and hit.rule_id == "X-1"
+
+
+def test_a_rule_with_a_bad_reason_is_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "rules.toml"
+    path.write_text('[[rule]]\nid = "X-1"\nreason = "too_short"\nlaws = ["a"]\n'
+                    'explanation = "b"\npatterns = ["c"]\n', encoding="utf-8")
+    with pytest.raises(ModelError, match=r"rule 1 \(X-1\): reason 'too_short' is not one of"):
+        load_rulebook(path)

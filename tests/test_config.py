@@ -1,0 +1,46 @@
+"""One frozen config; a TOML file overrides; errors name field, range and value."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from goldideas.config import Config
+from goldideas.errors import ConfigError
+
+
+def test_defaults_are_valid_and_frozen() -> None:
+    config = Config()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.quality.min_chars = 3  # type: ignore[misc]
+
+
+def test_toml_overrides_a_field(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "g.toml"
+    path.write_text("[quality]\nmin_chars = 12\n", encoding="utf-8")
+    assert Config.from_toml(path).quality.min_chars == 12
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        pytest.param("[quality]\nmin_chars = 0\n", "quality.min_chars must be between 1 and 200; got 0",
+                     id="out-of-range"),
+        pytest.param("[quality]\nmin_chars = 'ten'\n", "quality.min_chars must be a int; got 'ten'",
+                     id="wrong-type"),
+        pytest.param("[quality]\nmin_char = 3\n", "unknown setting quality.min_char", id="typo"),
+        pytest.param("[weather]\nx = 1\n", "unknown config section [weather]", id="section"),
+        pytest.param("[dedup]\nnum_perm = 64\nbands = 10\n", "dedup.bands must divide", id="bands"),
+        pytest.param("[quality\n", "not valid TOML", id="syntax"),
+    ],
+)
+def test_bad_values_are_named(tmp_path, toml: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "g.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        Config.from_toml(path)
+
+
+def test_digest_changes_with_settings() -> None:
+    assert Config().digest() != Config.from_dict({"quality": {"min_chars": 9}}).digest()

@@ -1,0 +1,51 @@
+"""Normalisation for comparison; the original text is never altered."""
+
+from __future__ import annotations
+
+import pytest
+
+from goldideas.normalize import content_key, normalize, normalize_text, redact
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param("建議不動產登記開通週末預約", "建议不动产登记开通周末预约", id="traditional"),
+        pytest.param("ＡＰＰ１２３４５", "app12345", id="full-width"),
+        pytest.param("开通  \n 周末", "开通 周末", id="whitespace"),
+    ],
+)
+def test_normalize_text(raw: str, expected: str) -> None:
+    assert normalize_text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param("尊敬的领导：您好！建议不动产登记开通周末预约。", id="greeting"),
+        pytest.param("建议不动产登记开通周末预约。谢谢！——铁西区一位个体户", id="signature"),
+        pytest.param("建议不动产登记开通周末预约。联系电话：13904051234", id="phone"),
+        pytest.param("建议不动产登记开通周末预约。王女士 13904051234", id="name-and-phone"),
+        pytest.param("领导好，建议不动产登记开通周末预约，邮箱 abc@163.com", id="email"),
+    ],
+)
+def test_boilerplate_is_set_aside(raw: str) -> None:
+    """Greetings, signatures and contact details are not content."""
+    assert normalize(raw).key == "建议不动产登记开通周末预约"
+
+
+def test_content_key_ignores_punctuation_and_spaces() -> None:
+    assert content_key("建议，开通 周末预约！") == "建议开通周末预约"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param("电话13904051234", "电话139****1234", id="mobile"),
+        pytest.param("身份证210102197503121234", "身份证210102***********4", id="id-card"),
+        pytest.param("邮箱 zhang.san@163.com", "邮箱 z***@163.com", id="email"),
+        pytest.param("座机024-23456789", "座机024-****6789", id="landline"),
+    ],
+)
+def test_redact_masks_contact_details(raw: str, expected: str) -> None:
+    assert redact(raw) == expected

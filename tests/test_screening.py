@@ -1,0 +1,86 @@
+"""The front door: every row gets exactly one verdict, explained."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from goldideas import Status
+from goldideas.screening import COLUMNS, Screening, screen
+
+SAMPLE = [
+    "建议不动产登记中心开通周末网上预约服务，方便上班族。",
+    "尊敬的领导：您好！建议不动产登记中心开通周末网上预约服务，方便上班族。联系电话13904051234",
+    "建议不动产登记大厅延长午间办理时间。",
+    "测试",
+    "为了保护本地企业，建议政府采购同等条件下本地企业优先中标。",
+    "希望政府多为企业办实事。",
+]
+
+
+@pytest.fixture(scope="module")
+def corpus_screening(corpus: pd.DataFrame) -> Screening:
+    return screen(corpus)
+
+
+def test_one_row_per_input_in_order(corpus: pd.DataFrame, corpus_screening: Screening) -> None:
+    frame = corpus_screening.to_frame()
+    assert list(frame.columns) == COLUMNS
+    assert frame["id"].tolist() == corpus["id"].tolist()
+    assert frame["text"].tolist() == corpus["text"].tolist()  # the original is never altered
+
+
+def test_every_row_has_exactly_one_known_status(corpus_screening: Screening) -> None:
+    statuses = {v.status for v in corpus_screening.verdicts}
+    assert statuses <= set(Status)
+    assert all(v.explanation for v in corpus_screening.verdicts)
+
+
+def test_duplicates_point_at_kept_rows(corpus_screening: Screening) -> None:
+    frame = corpus_screening.to_frame()
+    kept = set(frame.loc[frame["status"] == "kept", "id"])
+    assert set(frame.loc[frame["status"] == "duplicate", "duplicate_of"]) <= kept
+
+
+def test_funnel_adds_up(corpus_screening: Screening) -> None:
+    s = corpus_screening.summary()
+    assert s["rows"] >= s["after_dedup"] >= s["after_compliance"] >= s["after_quality"] == s["kept"]
+
+
+def test_sample_verdicts() -> None:
+    result = screen(pd.DataFrame({"id": [f"R{i}" for i in range(len(SAMPLE))], "text": SAMPLE}))
+    by_id = {v.id: v for v in result.verdicts}
+    assert by_id["R0"].status is Status.KEPT and by_id["R0"].group_size == 2
+    assert by_id["R1"].status is Status.DUPLICATE and by_id["R1"].duplicate_of == "R0"
+    assert by_id["R1"].explanation.startswith("与 R0")
+    assert "139****1234" in by_id["R1"].text_redacted
+    assert by_id["R2"].status is Status.KEPT
+    assert by_id["R3"].status is Status.TOO_SIMPLE
+    assert by_id["R4"].status is Status.NON_COMPLIANT and "《反垄断法》" in by_id["R4"].compliance_rule
+    assert by_id["R5"].status is Status.TOO_SIMPLE
+
+
+def test_input_order_does_not_change_any_verdict() -> None:
+    frame = pd.DataFrame({"id": [f"R{i}" for i in range(len(SAMPLE))], "text": SAMPLE})
+    forward = screen(frame).to_frame().set_index("id")
+    backward = screen(frame.iloc[::-1]).to_frame().set_index("id").loc[forward.index]
+    pd.testing.assert_frame_equal(forward, backward)
+
+
+def test_exact_copies_are_always_duplicates(corpus: pd.DataFrame) -> None:
+    sample = corpus.head(200)
+    copy = sample.assign(id=sample["id"] + "-copy", submitted_at="2099-01-01")
+    frame = screen(pd.concat([sample, copy])).to_frame().set_index("id")
+    kept = frame.index[(frame["status"] == "kept") & ~frame.index.str.endswith("-copy")]
+    assert (frame.loc[kept + "-copy", "status"] == "duplicate").all()
+
+
+def test_screening_the_kept_rows_again_keeps_them(corpus_screening: Screening) -> None:
+    frame = corpus_screening.to_frame()
+    kept = frame[frame["status"] == "kept"][["id", "text"]]
+    again = screen(kept).to_frame()
+    assert (again["status"] == "kept").mean() >= 0.97
+
+
+def test_texts_without_ids_get_row_numbers() -> None:
+    assert [v.id for v in screen(["建议开通周末预约", "好"]).verdicts] == ["1", "2"]
