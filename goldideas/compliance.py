@@ -16,6 +16,12 @@ from .errors import ModelError
 from .reasons import Reason, Status
 
 _SENTENCE_END = re.compile(r"[。!?;！？；\n]")
+_PROPOSAL_CUE = re.compile(
+    r"建议|希望|能否|能不能|可否|恳请|请求|应该|应当|应|不妨|提议|呼吁|请|要求|最好|可以|允许|"
+    r"就该|干脆|必须|要|提个|想法|思路|让|别|统统|以后|只准|一律"
+)
+# "…说不交就停气": the writer reports what someone else threatened
+_REPORTED_SPEECH = re.compile(r"(说|称|扬言|威胁|声称|放话)[,:：]?$")
 _DESCRIBED_PRACTICE = re.compile(r"^[^。!?;]{0,8}?(现象|行为|做法|问题|情况|乱象|歪风)")
 FRAMES = ("proposal", "any")
 
@@ -133,7 +139,10 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _is_stopped(text: str, match: re.Match[str], stop_cues: Sequence[str]) -> bool:
-    """True where the match describes a practice the writer wants stopped."""
+    """True where the match describes a practice the writer wants stopped, or only reports
+    what someone else said or did (reported speech, or no proposal cue in the whole text)."""
+    if not _PROPOSAL_CUE.search(text) or _REPORTED_SPEECH.search(text, 0, match.start()):
+        return True
     left, _ = _sentence_bounds(text, match.start(), match.end())
     before = text[left : match.start()]
     if any(cue in before for cue in stop_cues):

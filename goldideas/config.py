@@ -40,7 +40,11 @@ class DedupConfig:
     seed: int = field(default=1322, metadata=_range(0, 2**31 - 1))
     near_threshold: float = field(default=0.8, metadata=_range(0.5, 1.0))
     paraphrase_threshold: float = field(default=0.4, metadata=_range(0.1, 1.0))
-    measure_overlap_min: float = field(default=0.34, metadata=_range(0.0, 1.0))
+    candidate_threshold: float = field(default=0.15, metadata=_range(0.01, 1.0))
+    containment_threshold: float = field(default=0.6, metadata=_range(0.1, 1.0))
+    min_shared_words: int = field(default=4, metadata=_range(1, 50))
+    same_measure_cosine: float = field(default=0.7, metadata=_range(0.0, 1.0))
+    measure_overlap_min: float = field(default=0.2, metadata=_range(0.0, 1.0))
     neighbours: int = field(default=10, metadata=_range(1, 100))
 
 
@@ -55,6 +59,8 @@ class QualityConfig:
     min_chars: int = field(default=8, metadata=_range(1, 200))
     min_content_words: int = field(default=3, metadata=_range(1, 50))
     min_specific_words: int = field(default=2, metadata=_range(0, 50))
+    long_text_chars: int = field(default=40, metadata=_range(10, 1000))
+    min_specific_ratio: float = field(default=0.55, metadata=_range(0.0, 1.0))
     lexicons: str = ""  # empty: models/quality.toml
     keep_threshold: float = field(default=0.5, metadata=_range(0.0, 1.0))
     max_repeat_ratio: float = field(default=0.5, metadata=_range(0.0, 1.0))

@@ -7,6 +7,7 @@ sparse neighbour search done in chunks.
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ class Row:
     key: str  # content without punctuation or spaces
     words: tuple[str, ...]  # content words
     order: tuple[str, str]  # tie-break: (submitted_at, natural id)
+    measures: frozenset[str] = frozenset()  # the specific actions proposed (开通, 延长 …)
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,54 @@ def neighbour_pairs(x: sparse.csr_matrix, threshold: float, k: int) -> dict[tupl
     return found
 
 
+def word_idf(rows: Sequence[Row]) -> dict[str, float]:
+    """Smoothed inverse document frequency of each content word over the input itself."""
+    df: dict[str, int] = {}
+    for row in rows:
+        for word in set(row.words):
+            df[word] = df.get(word, 0) + 1
+    n = len(rows)
+    return {w: math.log((n + 1) / (d + 1)) + 1 for w, d in df.items()}
+
+
+def containment(
+    a: Sequence[str], b: Sequence[str], idf: dict[str, float], min_shared: int = 1
+) -> float:
+    """IDF-weighted share of the lighter text's content words found in the other text.
+
+    A duplicate usually says less than its representative, in the same key words:
+    "上班族周末晚上能不能多开几个钟头" is contained in a detailed proposal for 博物馆周末延时开放.
+    """
+    wa = {w for w in a if len(w) >= 2 and not w.isdigit()}
+    wb = {w for w in b if len(w) >= 2 and not w.isdigit()}
+    mass_a, mass_b = sum(idf.get(w, 1.0) for w in wa), sum(idf.get(w, 1.0) for w in wb)
+    small, large, mass = (wa, wb, mass_a) if mass_a <= mass_b else (wb, wa, mass_b)
+    shared = small & large
+    if not mass or len(shared) < min_shared:
+        return 0.0
+    return sum(idf.get(w, 1.0) for w in shared) / mass
+
+
+def measure_overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Share of the shorter list of proposed actions found in the other; 0 when one is empty."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def is_paraphrase(a: Row, b: Row, cosine: float, idf: dict[str, float], config: DedupConfig) -> bool:
+    """Same measure for the same problem: similar wording or one text's key words contained in
+    the other, unless the two propose different actions (same service, different measures)."""
+    similar = cosine >= config.paraphrase_threshold or (
+        containment(a.words, b.words, idf, config.min_shared_words) >= config.containment_threshold
+    )
+    if not similar:
+        return False
+    if cosine >= config.same_measure_cosine or not (a.measures and b.measures):
+        return True
+    return measure_overlap(a.measures, b.measures) >= config.measure_overlap_min
+
+
 def _representative(members: list[int], rows: Sequence[Row]) -> int:
     return min(members, key=lambda i: (-len(rows[i].key), rows[i].order))
 
@@ -167,9 +217,10 @@ def find_duplicates(rows: Sequence[Row], config: DedupConfig) -> dict[int, Dupli
         ):
             uf.union(i, j)
     vectors = paraphrase_vectors(rows)
-    cosines = neighbour_pairs(vectors, config.paraphrase_threshold, config.neighbours)
-    for (i, j), _ in sorted(cosines.items(), key=lambda kv: (-kv[1], kv[0])):
-        if rows[i].key and rows[j].key:
+    idf = word_idf(rows)
+    cosines = neighbour_pairs(vectors, config.candidate_threshold, config.neighbours)
+    for (i, j), cosine in sorted(cosines.items(), key=lambda kv: (-kv[1], kv[0])):
+        if rows[i].key and rows[j].key and is_paraphrase(rows[i], rows[j], cosine, idf, config):
             uf.union(i, j)
     groups: dict[int, list[int]] = {}
     for i in range(n):

@@ -21,15 +21,16 @@ _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[- ]?(\d{7,8})(?!\d)")
 _ID_CARD = re.compile(r"(?<!\d)(\d{6})(\d{8})(\d{3}[\dXx])(?![\dA-Za-z])")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
-# Greetings at the start: 尊敬的领导：您好！ / 各位领导好 / 你好
+# Greetings at the start: 尊敬的领导：您好！ / 营商局的同志们好 / 各位领导好 / 你好
 _GREETING = re.compile(
     r"^(?:(?:尊敬的|敬爱的|亲爱的)[^，,：:！!。\n]{0,14}[，,：:！!。]?\s*)?"
-    r"(?:(?:各位|市|局)?领导(?:们)?(?:您|你)?好|(?:您|你)们?好|大家好)?[，,：:！!。\s]*"
+    r"(?:[^，,：:！!。\n]{0,10}?(?:领导|同志|负责人|工作人员)(?:们)?(?:您|你)?好|(?:您|你)们?好|大家好)?"
+    r"[，,：:！!。\s]*"
 )
 # Contact details anywhere: 联系电话：139…, 邮箱 a@b.cn, 微信号 xxx
 _CONTACT = re.compile(
     r"(?:我的)?(?:联系(?:人|电话|方式)?|电话|手机(?:号码?)?|邮箱|电子邮箱|微信(?:号)?|qq|QQ)"
-    r"\s*(?:是|为)?[：:]?\s*[A-Za-z0-9@._\-*（）()+ ]{5,}"
+    r"\s*(?:是|为)?[：:]?\s*[A-Za-z0-9@._\-*+ ]{5,}"
 )
 # Closings at the end: 此致敬礼 / 谢谢！ / 辛苦了
 _CLOSING = re.compile(
@@ -39,10 +40,20 @@ _CLOSING = re.compile(
 # Signatures at the end: ——铁西区一位个体户 / 王女士 / 一名市民 2020年12月3日
 _SIGNATURE_DASH = re.compile(r"(?:——|—|--|－－)[^。！？!?\n]{0,30}$")
 _SIGNATURE_TAIL = re.compile(
-    r"[，,。！!\s]\s*(?:[^，,。！!？?\s]{0,12}"
+    r"[，,。！!？?\s]\s*(?:[^，,。！!？?\s]{0,12}"
     r"(?:先生|女士|市民|群众|居民|个体户|业主|老板|职工|企业主|网友|一员|读者|老师|同志))"
     r"[\s\d年月日./-]*$"
 )
+# A last line or sentence that only says who wrote: 一名上班族 / 于洪区食品厂 / 个体户老孙 / 皇姑区
+_SIGNER_LINE = re.compile(
+    r"(?<=[。！!？?\n ])(?:(?:一名|一位|一个|某|联系人)[^。！!？?\n]{0,20}"
+    r"|[^。！!？?\n]{0,20}(?:先生|女士|小姐|经理|厂长|会计|行政|人员|办公室|部|从业者|工作者|毕业生|"
+    r"大学生|上班族|业务员|个体户|商户|市民|群众|居民|业主|老板|职工|员工|企业主|网友|创业者|老师|"
+    r"同志|负责人|代表|区|县|街道|社区|公司|企业|厂|老[\u4e00-\u9fff]))[\s\d年月日./-]*$"
+)
+# A signature in brackets at the very end: （大东区一名社区工作者） / (联系人:孙经理,电话…)
+_SIGNER_BRACKETS = re.compile(r"[（(][^（()）]{1,30}[)）]\s*$")
+_PROPOSAL_WORDS = re.compile(r"建议|希望|能否|能不能|恳请|请求|应该|应当|可以|要求|呼吁")
 
 
 @lru_cache(maxsize=1)
@@ -73,6 +84,12 @@ def strip_boilerplate(normalized: str) -> str:
         text = _CLOSING.sub("", text.rstrip())
         text = _SIGNATURE_DASH.sub("", text.rstrip())
         text = _SIGNATURE_TAIL.sub("", text.rstrip())
+        bracket = _SIGNER_BRACKETS.search(text)
+        if bracket and not _PROPOSAL_WORDS.search(bracket.group(0)):
+            text = text[: bracket.start()]
+        signer = _SIGNER_LINE.search(text.rstrip())
+        if signer and not _PROPOSAL_WORDS.search(signer.group(0)):
+            text = text.rstrip()[: signer.start()]
         if text == before:
             break
     return text.strip(" ，,、；;：:")

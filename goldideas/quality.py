@@ -32,6 +32,8 @@ class Lexicons:
     generic: frozenset[str]
     proposal_cues: tuple[str, ...]
     off_topic: tuple[str, ...]
+    objects: tuple[str, ...]
+    complaint_cues: tuple[str, ...]
 
 
 def load_lexicons(path: str | Path) -> Lexicons:
@@ -42,13 +44,16 @@ def load_lexicons(path: str | Path) -> Lexicons:
         raise ModelError(f"{path}: missing; it ships in models/ (restore it from git)") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ModelError(f"{path}: not valid TOML ({exc})") from exc
-    for key in ("generic", "proposal_cues", "off_topic"):
+    keys = ("generic", "proposal_cues", "off_topic", "objects", "complaint_cues")
+    for key in keys:
         if not isinstance(data.get(key), list):
             raise ModelError(f"{path}: {key} must be a list of words")
     return Lexicons(
         generic=frozenset(data["generic"]),
         proposal_cues=tuple(data["proposal_cues"]),
         off_topic=tuple(data["off_topic"]),
+        objects=tuple(data["objects"]),
+        complaint_cues=tuple(data["complaint_cues"]),
     )
 
 
@@ -57,7 +62,10 @@ class QualityFeatures:
     content_chars: int
     content_words: int
     specific_words: int
+    specific_ratio: float
     has_proposal: bool
+    complaint_tone: bool
+    objects: int
     has_number: bool
     domain_hits: int
     off_topic_hits: int
@@ -79,15 +87,18 @@ def is_generic(word: str, generic: frozenset[str]) -> bool:
     return any(word[:i] in generic and word[i:] in generic for i in range(1, len(word)))
 
 
-def extract_features(key: str, words: Sequence[str], lex: Lexicons) -> QualityFeatures:
-    """Features of one row from its content key (no punctuation) and content words."""
+def extract_features(key: str, words: Sequence[str], lex: Lexicons, text: str = "") -> QualityFeatures:
+    """Features of one row from its content key (no punctuation), content words and content."""
     n = len(key)
     specific = [w for w in words if len(w) >= 2 and not w.isdigit() and not is_generic(w, lex.generic)]
     return QualityFeatures(
         content_chars=n,
         content_words=len(words),
         specific_words=len(set(specific)),
+        specific_ratio=len(specific) / len(words) if words else 0.0,
         has_proposal=any(cue in key for cue in lex.proposal_cues),
+        complaint_tone=any(cue in text for cue in lex.complaint_cues),
+        objects=sum(o in key for o in lex.objects),
         has_number=bool(_NUMBER.search(key)),
         domain_hits=len(set(_DOMAIN_HINT.findall(key))),
         off_topic_hits=sum(word in key for word in lex.off_topic),
@@ -99,8 +110,9 @@ def extract_features(key: str, words: Sequence[str], lex: Lexicons) -> QualityFe
 def quality_score(f: QualityFeatures) -> float:
     """0 (nothing to act on) … 1 (a concrete, detailed proposal)."""
     specificity = min(f.specific_words / 6, 1.0)
-    score = 0.45 * specificity + 0.15 * min(f.content_chars / 60, 1.0)
-    score += 0.2 * f.has_proposal + 0.1 * f.has_number + 0.1 * min(f.domain_hits / 2, 1.0)
+    score = 0.3 * specificity + 0.1 * min(f.content_chars / 60, 1.0) + 0.25 * min(f.objects / 2, 1.0)
+    score += 0.2 * (f.has_proposal or not f.complaint_tone) + 0.1 * f.has_number
+    score += 0.05 * min(f.domain_hits / 2, 1.0)
     return round(min(score, 1.0), 3)
 
 
@@ -117,10 +129,15 @@ def assess_quality(f: QualityFeatures, key: str, config: QualityConfig) -> Quali
         reason = Reason.GIBBERISH
     elif f.content_chars < config.min_chars or f.content_words < config.min_content_words:
         reason = Reason.TOO_SHORT
-    elif (f.off_topic_hits and f.domain_hits <= 1) or f.domain_hits == 0:
+    elif (f.off_topic_hits and f.domain_hits <= 1) or (f.domain_hits == 0 and not f.has_proposal):
         reason = Reason.OFF_TOPIC
-    elif not f.has_proposal:
+    elif not f.has_proposal and (f.complaint_tone or f.content_chars > config.long_text_chars):
         reason = Reason.NO_PROPOSAL
-    elif f.specific_words < config.min_specific_words or score < config.keep_threshold:
+    elif (
+        f.objects == 0
+        or (f.objects < 2 and f.specific_ratio < config.min_specific_ratio)
+        or f.specific_words < config.min_specific_words
+        or score < config.keep_threshold
+    ):
         reason = Reason.VAGUE_SLOGAN
     return QualityResult(score=score, reason=reason, features=f)

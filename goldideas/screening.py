@@ -17,7 +17,14 @@ from .dedup import DuplicateLink, Row, find_duplicates
 from .errors import InputError
 from .io import model_path, read_suggestions, to_suggestions
 from .normalize import normalize, redact
-from .quality import Lexicons, QualityResult, assess_quality, extract_features, load_lexicons
+from .quality import (
+    Lexicons,
+    QualityResult,
+    assess_quality,
+    extract_features,
+    is_generic,
+    load_lexicons,
+)
 from .reasons import Reason, Status
 from .segment import Tokenizer
 
@@ -114,6 +121,12 @@ def _natural(identifier: str) -> str:
     return _NUMERIC_ID.sub(lambda m: m.group(1).zfill(12), identifier)
 
 
+def _measures(tok: Tokenizer, content: str, lexicons: Lexicons) -> frozenset[str]:
+    return frozenset(
+        w for w in tok.verbs(content) if len(w) >= 2 and not is_generic(w, lexicons.generic)
+    )
+
+
 def _own_verdict(hit: ComplianceHit | None, quality: QualityResult) -> tuple[Status, tuple[Reason, ...]]:
     if hit is not None:
         return Status.NON_COMPLIANT, (hit.reason,)
@@ -161,12 +174,12 @@ def screen(
     norms = [normalize(t) for t in texts]
     words = [tuple(tok.content_words(n.content)) for n in norms]
     rows = [
-        Row(key=n.key, words=w, order=(str(t), _natural(i)))
+        Row(key=n.key, words=w, order=(str(t), _natural(i)), measures=_measures(tok, n.content, lexicons))
         for n, w, t, i in zip(norms, words, frame["submitted_at"], ids, strict=True)
     ]
     hits = [check_compliance(n.normalized, rulebook) for n in norms]
     qualities = [
-        assess_quality(extract_features(n.key, w, lexicons), n.key, config.quality)
+        assess_quality(extract_features(n.key, w, lexicons, n.content), n.key, config.quality)
         for n, w in zip(norms, words, strict=True)
     ]
     own = [_own_verdict(h, q) for h, q in zip(hits, qualities, strict=True)]

@@ -25,6 +25,9 @@ class _Cut(Protocol):
     def __call__(self, text: str) -> Any: ...
 
 
+_VERB_TAGS = frozenset({"v", "vn", "vd"})
+
+
 @dataclass(frozen=True)
 class DictEntry:
     word: str
@@ -53,25 +56,29 @@ def read_wordlist(path: Path) -> frozenset[str]:
     return frozenset(w for w in words if w)
 
 
-def _make_cut(name: str, entries: Iterable[DictEntry]) -> _Cut:
-    """The backend's cut function, with HMM for unknown words, loaded with our dictionary."""
+def _make_cut(name: str, entries: Iterable[DictEntry]) -> tuple[_Cut, _Cut]:
+    """The backend's cut and part-of-speech tag functions, loaded with our dictionary."""
     if name == "rjieba":
         import rjieba
 
         backend: Any = rjieba.Jieba()
         for e in entries:
             backend.add_word(e.word, e.freq, e.tag)
-        return lambda text: backend.cut(text, hmm=True)
+        return (lambda text: backend.cut(text, hmm=True)), (lambda text: backend.tag(text, hmm=True))
     if name == "jieba":
         import logging
 
         import jieba
+        import jieba.posseg
 
         jieba.setLogLevel(logging.WARNING)
         tokenizer = jieba.Tokenizer()
         for e in entries:
             tokenizer.add_word(e.word, e.freq, e.tag)
-        return lambda text: tokenizer.lcut(text, HMM=True)
+        tagger = jieba.posseg.POSTokenizer(tokenizer)
+        return (lambda text: tokenizer.lcut(text, HMM=True)), (
+            lambda text: [(p.word, p.flag) for p in tagger.lcut(text, HMM=True)]
+        )
     raise ModelError(f"unknown tokenizer backend {name!r}; use 'rjieba' or 'jieba'")
 
 
@@ -95,7 +102,7 @@ class Tokenizer:
             if not path.exists():
                 raise ModelError(f"{path}: missing; it ships in models/ (restore it from git)")
         self.stopwords = read_wordlist(self.stopwords_path)
-        self._cut = _make_cut(backend, read_userdict(self.userdict))
+        self._cut, self._tag = _make_cut(backend, read_userdict(self.userdict))
 
     def cut(self, text: str) -> list[str]:
         """All tokens, spaces dropped."""
@@ -105,6 +112,13 @@ class Tokenizer:
         """Tokens that carry meaning: no stopwords, no punctuation."""
         return [
             t for t in self.cut(text) if t not in self.stopwords and _WORDLIKE.search(t)
+        ]
+
+    def verbs(self, text: str) -> list[str]:
+        """Content words tagged as verbs: the actions a proposal asks for (开通, 延长, 公示…)."""
+        return [
+            w for w, tag in self._tag(text)
+            if tag in _VERB_TAGS and w not in self.stopwords and _WORDLIKE.search(w)
         ]
 
     def __call__(self, text: str) -> list[str]:

@@ -27,6 +27,10 @@ def test_normalize_text(raw: str, expected: str) -> None:
         pytest.param("建议不动产登记开通周末预约。联系电话：13904051234", id="phone"),
         pytest.param("建议不动产登记开通周末预约。王女士 13904051234", id="name-and-phone"),
         pytest.param("领导好，建议不动产登记开通周末预约，邮箱 abc@163.com", id="email"),
+        pytest.param("营商局的同志们好：建议不动产登记开通周末预约。", id="addressed-greeting"),
+        pytest.param("建议不动产登记开通周末预约。（于洪区一企业行政人员，电话15942001234）", id="bracketed-signer"),
+        pytest.param("建议不动产登记开通周末预约。 高新区某软件公司财务 李会计", id="signer-line"),
+        pytest.param("建议不动产登记开通周末预约。一名申请执行人", id="signer-with-shen-qing"),
     ],
 )
 def test_boilerplate_is_set_aside(raw: str) -> None:
