@@ -1,6 +1,7 @@
 """Assemble corpus/suggestions.csv and corpus/gold.csv from the hand-written sources.
 
-    python corpus/build.py
+    python corpus/build.py                                   # the reference corpus
+    python corpus/build.py corpus/holdout H                  # the held-out set
 
 Each file in corpus/sources/ holds hand-written records (JSON Lines) with local keys. This
 script only gives them ids, submission times and channels (seeded, so the output is the same
@@ -23,9 +24,9 @@ END = datetime(2021, 3, 31, 20, 0)
 CHANNELS = {"政务服务网悬浮栏": 35, "辽事通APP": 25, "电子邮箱": 15, "电话": 15, "信件": 10}
 
 
-def load_records() -> list[dict[str, str]]:
+def load_records(folder: Path) -> list[dict[str, str]]:
     records = []
-    for path in sorted((HERE / "sources").glob("*.jsonl")):
+    for path in sorted((folder / "sources").glob("*.jsonl")):
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if line.strip():
                 record = json.loads(line)
@@ -41,9 +42,9 @@ def random_time(rng: random.Random) -> datetime:
     return moment.replace(hour=rng.choice(range(7, 23)), second=0)
 
 
-def build() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+def build(folder: Path = HERE, prefix: str = "S") -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     rng = random.Random(SEED)
-    records = load_records()
+    records = load_records(folder)
     times = {r["key"]: random_time(rng) for r in records}
     # the kept representative of a group is its earliest submission
     groups: dict[str, list[str]] = {}
@@ -55,7 +56,7 @@ def build() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
         if times[first] < times[rep]:
             times[rep], times[first] = times[first], times[rep]
     ordered = sorted(records, key=lambda r: (times[r["key"]], r["key"]))
-    ids = {r["key"]: f"S{i:04d}" for i, r in enumerate(ordered, start=1)}
+    ids = {r["key"]: f"{prefix}{i:04d}" for i, r in enumerate(ordered, start=1)}
     names, weights = zip(*CHANNELS.items(), strict=True)
     suggestions, gold = [], []
     for r in ordered:
@@ -87,7 +88,10 @@ def write(rows: list[dict[str, str]], path: Path) -> None:
 
 
 if __name__ == "__main__":
-    suggestions, gold = build()
-    write(suggestions, HERE / "suggestions.csv")
-    write(gold, HERE / "gold.csv")
+    import sys
+
+    folder = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else HERE
+    suggestions, gold = build(folder, sys.argv[2] if len(sys.argv) > 2 else "S")
+    write(suggestions, folder / "suggestions.csv")
+    write(gold, folder / "gold.csv")
     print(f"wrote {len(suggestions)} suggestions and their gold labels")

@@ -18,7 +18,7 @@ from .reasons import Reason, Status
 _SENTENCE_END = re.compile(r"[。!?;！？；\n]")
 _PROPOSAL_CUE = re.compile(
     r"建议|希望|能否|能不能|可否|恳请|请求|应该|应当|应|不妨|提议|呼吁|请|要求|最好|可以|允许|"
-    r"就该|干脆|必须|要|提个|想法|思路|让|别|统统|以后|只准|一律"
+    r"就该|干脆|必须|要|提个|想法|思路|让|别|统统|以后|只准|一律|凡是|不就|怎么了"
 )
 # "…说不交就停气": the writer reports what someone else threatened
 _REPORTED_SPEECH = re.compile(r"(说|称|扬言|威胁|声称|放话)[,:：]?$")
@@ -138,36 +138,43 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right_match.start() if right_match else len(text)
 
 
-def _is_stopped(text: str, match: re.Match[str], stop_cues: Sequence[str]) -> bool:
+def _is_stopped(text: str, match: re.Match[str], stop_cues: Sequence[str], window: int) -> bool:
     """True where the match describes a practice the writer wants stopped, or only reports
     what someone else said or did (reported speech, or no proposal cue in the whole text)."""
     if not _PROPOSAL_CUE.search(text) or _REPORTED_SPEECH.search(text, 0, match.start()):
         return True
     left, _ = _sentence_bounds(text, match.start(), match.end())
-    before = text[left : match.start()]
+    before = text[max(left, match.start() - window) : match.start()]
     if any(cue in before for cue in stop_cues):
         return True
     return bool(_DESCRIBED_PRACTICE.match(text, match.end()))
 
 
-def _first_match(rule: Rule, text: str, stop_cues: Sequence[str]) -> re.Match[str] | None:
+def _first_match(
+    rule: Rule, text: str, stop_cues: Sequence[str], window: int
+) -> re.Match[str] | None:
     for pattern in rule.patterns:
         for match in pattern.finditer(text):
             left, right = _sentence_bounds(text, match.start(), match.end())
             if any(word in text[left:right] for word in rule.unless):
                 continue
-            if rule.frame == "proposal" and _is_stopped(text, match, stop_cues):
+            if rule.frame == "proposal" and _is_stopped(text, match, stop_cues, window):
                 continue
             return match
     return None
 
 
-def check_compliance(normalized: str, rulebook: Rulebook) -> ComplianceHit | None:
-    """The first rule (in rulebook order) that fires on a normalised text, or None."""
+def check_compliance(
+    normalized: str, rulebook: Rulebook, window: int = 24
+) -> ComplianceHit | None:
+    """The first rule (in rulebook order) that fires on a normalised text, or None.
+
+    A stop cue cancels a match when it stands within ``window`` characters before it, in the
+    same sentence."""
     for rule in rulebook.rules:
         if rule.requires and not all(p.search(normalized) for p in rule.requires):
             continue
-        match = _first_match(rule, normalized, rulebook.stop_cues)
+        match = _first_match(rule, normalized, rulebook.stop_cues, window)
         if match is not None:
             return ComplianceHit(
                 rule_id=rule.id,

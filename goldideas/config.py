@@ -51,7 +51,7 @@ class DedupConfig:
 @dataclass(frozen=True)
 class ComplianceConfig:
     rulebook: str = ""  # empty: models/compliance.toml
-    negation_window_chars: int = field(default=12, metadata=_range(0, 60))
+    negation_window_chars: int = field(default=24, metadata=_range(0, 200))
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer
 
 from .reasons import Reason, Status, Theme
+from .vectors import term_matrix
 
 EXPECTED_ROWS = 1322
 EXPECTED_KEPT = 571
@@ -49,8 +49,7 @@ def similar_pairs(texts: list[str], threshold: float) -> list[tuple[int, int, fl
     """Index pairs (i < j) whose character-bigram Jaccard exceeds ``threshold``."""
     if len(texts) < 2:
         return []
-    vectorizer = CountVectorizer(analyzer=lambda t: sorted(char_bigrams(t)), binary=True)
-    matrix = sparse.csr_matrix(vectorizer.fit_transform(texts), dtype=np.int32)
+    matrix = sparse.csr_matrix(term_matrix([char_bigrams(t) for t in texts], binary=True), dtype=np.int32)
     sizes = np.asarray(matrix.sum(axis=1)).ravel()
     inter = sparse.triu(matrix @ matrix.T, k=1).tocoo()
     union = sizes[inter.row] + sizes[inter.col] - inter.data

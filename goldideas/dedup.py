@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .config import DedupConfig
 from .reasons import Reason
+from .vectors import tfidf
 
 _MERSENNE = np.uint64((1 << 61) - 1)
 _CHUNK = 2048
@@ -115,8 +115,7 @@ def paraphrase_vectors(rows: Sequence[Row]) -> sparse.csr_matrix:
     docs = [_analyzer(r.words, r.key) for r in rows]
     if not any(docs):
         return sparse.csr_matrix((len(rows), 1))
-    vectorizer = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True, min_df=1)
-    return sparse.csr_matrix(vectorizer.fit_transform(docs))
+    return tfidf(docs)
 
 
 def neighbour_pairs(x: sparse.csr_matrix, threshold: float, k: int) -> dict[tuple[int, int], float]:

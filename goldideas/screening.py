@@ -177,7 +177,8 @@ def screen(
         Row(key=n.key, words=w, order=(str(t), _natural(i)), measures=_measures(tok, n.content, lexicons))
         for n, w, t, i in zip(norms, words, frame["submitted_at"], ids, strict=True)
     ]
-    hits = [check_compliance(n.normalized, rulebook) for n in norms]
+    window = config.compliance.negation_window_chars
+    hits = [check_compliance(n.normalized, rulebook, window) for n in norms]
     qualities = [
         assess_quality(extract_features(n.key, w, lexicons, n.content), n.key, config.quality)
         for n, w in zip(norms, words, strict=True)

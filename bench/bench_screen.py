@@ -1,0 +1,64 @@
+"""Screening speed: the CLI on the corpus, then the library on 1322 … 1M synthetic rows.
+
+    make bench                       # all sizes
+    python bench/bench_screen.py 1322 100000
+
+Each size runs in its own process, so that peak RSS is that size's alone. Prints wall time,
+rows/s and peak RSS per size, and the 100k → 1M growth factor. Targets on a 2-core machine:
+1322 rows through the CLI ≤ 2 s; 100k ≤ 10 s; 1M ≤ 90 s and ≤ 4 GB.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = [1322, 10_000, 100_000, 1_000_000]
+
+CHILD = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+sys.path.insert(0, {bench!r})
+from synth import synthesise
+frame = synthesise({n})
+from goldideas import screen
+start = time.perf_counter()
+result = screen(frame)
+wall = time.perf_counter() - start
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({{"rows": len(result), "wall": wall, "rss_mb": rss, "kept": result.summary()["kept"]}}))
+"""
+
+
+def run_size(n: int) -> dict[str, float]:
+    code = CHILD.format(root=str(ROOT), bench=str(ROOT / "bench"), n=n)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_cli() -> float:
+    exe = Path(sys.executable).with_name("goldideas")
+    start = time.perf_counter()
+    subprocess.run([str(exe), "screen", "--output", "/tmp/goldideas-bench.csv"], check=True,
+                   capture_output=True)
+    return time.perf_counter() - start
+
+
+def main(sizes: list[int]) -> None:
+    print(f"CLI, corpus of 1322 rows, start-up included: {run_cli():.2f} s wall")
+    print(f"{'rows':>9} {'wall s':>8} {'rows/s':>9} {'peak RSS MB':>12}")
+    walls = {}
+    for n in sizes:
+        r = run_size(n)
+        walls[n] = r["wall"]
+        print(f"{n:>9} {r['wall']:>8.2f} {n / r['wall']:>9.0f} {r['rss_mb']:>12.0f}", flush=True)
+    if 100_000 in walls and 1_000_000 in walls:
+        print(f"growth 100k → 1M: {walls[1_000_000] / walls[100_000]:.1f}×")
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or SIZES)
