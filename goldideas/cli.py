@@ -74,6 +74,15 @@ def corpus_check(
     typer.echo("corpus ok")
 
 
+def _check_output(path: Path) -> None:
+    from .io import TABLE_SUFFIXES
+
+    if path.suffix.lower() not in TABLE_SUFFIXES:
+        raise GoldideasError(
+            f"{path}: unknown output type {path.suffix or '(none)'!r}; use one of {', '.join(TABLE_SUFFIXES)}"
+        )
+
+
 def _load_config(path: Path | None) -> Config:
     return Config.from_toml(path) if path else Config()
 
@@ -96,6 +105,11 @@ def screen_command(
     id_column: Annotated[str | None, typer.Option(help="Id column; default: id, else row numbers")] = None,
     time_column: Annotated[str | None, typer.Option(help="Submission time column")] = None,
     config: Annotated[Path | None, typer.Option(help="TOML file overriding settings")] = None,
+    encoding: Annotated[str | None, typer.Option(help="CSV encoding; default: detected")] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX sheet name or index; default: first")] = None,
+    make_ids_unique: Annotated[
+        bool, typer.Option("--make-ids-unique", help="Suffix repeated ids instead of failing")
+    ] = False,
 ) -> None:
     """Screen suggestions: a verdict, reasons and an explanation for every row.
 
@@ -108,7 +122,12 @@ def screen_command(
             text_columns=text_column,
             id_column=id_column,
             time_column=time_column,
+            encoding=encoding,
+            sheet=sheet,
+            make_ids_unique=make_ids_unique,
         )
+        if output:
+            _check_output(output)
         result = screen(frame, settings)
         _print_funnel(result.summary())
         if output:

@@ -20,6 +20,9 @@ from typing import Any
 
 from .errors import ConfigError
 
+PATH_FIELDS = (("segment", "userdict"), ("segment", "stopwords"), ("compliance", "rulebook"),
+               ("quality", "lexicons"))
+
 
 def _range(lo: float, hi: float) -> dict[str, Any]:
     return {"range": (lo, hi)}
@@ -116,6 +119,7 @@ class Config:
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
         try:
+            _confine_paths(data, path.parent)
             return cls.from_dict(data)
         except ConfigError as exc:
             raise ConfigError(f"{path}: {exc}") from exc
@@ -127,6 +131,24 @@ class Config:
         """A short hash of every setting, for reproducibility stamps."""
         text = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _confine_paths(data: dict[str, Any], folder: Path) -> None:
+    """Resolve the file settings of a config file against its folder; refuse any that point
+    outside it, so a config file cannot make goldideas read files elsewhere."""
+    root = folder.resolve()
+    for section, name in PATH_FIELDS:
+        value = data.get(section, {}).get(name) if isinstance(data.get(section), dict) else None
+        if not value:
+            continue
+        if not isinstance(value, str):
+            raise ConfigError(f"{section}.{name} must be a path (a string); got {value!r}")
+        target = (root / value).resolve()
+        if Path(value).is_absolute() or not target.is_relative_to(root):
+            raise ConfigError(
+                f"{section}.{name} must be a file inside the config file's folder {root}; got {value!r}"
+            )
+        data[section][name] = str(target)
 
 
 def _validate(section: str, obj: Any) -> None:

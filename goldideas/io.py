@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,6 +23,9 @@ CORPUS_GOLD = CORPUS_DIR / "gold.csv"
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".jsonl")
 _CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Characters an XLSX cell cannot hold (XML 1.0 forbids most C0 controls).
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def model_path(name: str) -> Path:
@@ -33,67 +37,144 @@ def _suffix(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         raise InputError(
-            f"{path}: unknown file type {suffix or '(none)'!r}; "
-            f"use one of {', '.join(TABLE_SUFFIXES)}"
+            f"{path}: unknown file type {suffix or '(none)'!r}; use one of {', '.join(TABLE_SUFFIXES)}"
         )
     return suffix
 
 
+def _sniff_text_file(path: Path, head: bytes) -> str | None:
+    """An encoding named by a byte-order mark, or None; rejects binary files."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if b"\x00" in head:
+        raise InputError(
+            f"{path}: looks like a binary file, not text; save it as CSV (UTF-8) or XLSX"
+        )
+    return None
+
+
 def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
-    encodings = (encoding,) if encoding else _CSV_ENCODINGS
+    with path.open("rb") as handle:
+        head = handle.read(8192)
+    sniffed = _sniff_text_file(path, head)
+    encodings = (encoding,) if encoding else ((sniffed,) if sniffed else _CSV_ENCODINGS)
     last: Exception | None = None
     for enc in encodings:
         try:
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc)
-        except UnicodeDecodeError as exc:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc)
+        except (UnicodeDecodeError, UnicodeError) as exc:
             last = exc
+            continue
+        except LookupError as exc:
+            raise InputError(f"{path}: unknown encoding {enc!r}; try utf-8 or gb18030") from exc
         except pd.errors.EmptyDataError as exc:
             raise InputError(f"{path}: the file is empty; expected a header row") from exc
         except pd.errors.ParserError as exc:
             raise InputError(f"{path}: not a readable CSV file ({exc})") from exc
+        return frame
     raise InputError(
         f"{path}: cannot decode the file as {' or '.join(encodings)}; "
-        "pass --encoding with the file's encoding"
+        "pass --encoding with the file's encoding (for example --encoding gbk)"
     ) from last
 
 
-def read_table(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame:
-    """Read a CSV, XLSX or JSONL file into a frame of strings, as it is."""
+def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    try:
+        book = pd.ExcelFile(path, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many types for corrupt files
+        raise InputError(f"{path}: not a readable XLSX workbook ({exc})") from exc
+    with book:
+        names = [str(n) for n in book.sheet_names]
+        if sheet is None:
+            chosen: str | int = 0
+        elif str(sheet) in names:
+            chosen = str(sheet)
+        elif str(sheet).isdigit() and int(sheet) < len(names):
+            chosen = int(sheet)
+        else:
+            raise InputError(f"{path}: no sheet {sheet!r}; the sheets are {', '.join(names)}")
+        try:
+            frame = book.parse(chosen, dtype=str)
+        except Exception as exc:
+            raise InputError(f"{path}: sheet {chosen!r} cannot be read ({exc})") from exc
+    frame.columns = [str(c) for c in frame.columns]
+    return frame.fillna("")
+
+
+def _read_jsonl(path: Path, encoding: str | None) -> pd.DataFrame:
+    with path.open("rb") as handle:
+        _sniff_text_file(path, handle.read(8192))
+    rows = []
+    try:
+        with path.open(encoding=encoding or "utf-8-sig") as handle:
+            for lineno, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"{path}: line {lineno} is not valid JSON ({exc.msg})") from exc
+                if not isinstance(row, dict):
+                    raise InputError(f"{path}: line {lineno} is not a JSON object (one row per line)")
+                rows.append({k: "" if v is None else str(v) for k, v in row.items()})
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text; pass --encoding with the file's encoding") from exc
+    if not rows:
+        raise InputError(f"{path}: no rows; expected one JSON object per line")
+    return pd.DataFrame(rows).fillna("")
+
+
+def read_table(
+    path: str | Path, *, encoding: str | None = None, sheet: str | int | None = None
+) -> pd.DataFrame:
+    """Read a CSV, XLSX or JSONL file into a frame of strings, as it is.
+
+    CSV encoding is detected (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK) unless
+    ``encoding`` is given; XLSX reads the first sheet unless ``sheet`` names one.
+    """
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give a CSV, XLSX or JSONL file")
     suffix = _suffix(path)
     if path.stat().st_size == 0:
         raise InputError(f"{path}: the file is empty; expected a header row")
     if suffix == ".csv":
         return _read_csv(path, encoding)
     if suffix == ".xlsx":
-        try:
-            frame = pd.read_excel(path, dtype=str, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many types for corrupt files
-            raise InputError(f"{path}: not a readable XLSX workbook ({exc})") from exc
-        return frame.fillna("")
-    rows = []
-    with path.open(encoding=encoding or "utf-8") as handle:
-        for lineno, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}: line {lineno} is not valid JSON ({exc.msg})") from exc
-    return pd.DataFrame(rows).astype(str)
+        return _read_xlsx(path, sheet)
+    return _read_jsonl(path, encoding)
 
 
 def _require_column(frame: pd.DataFrame, name: str, source: str) -> None:
     if name in frame.columns:
         return
     columns = [str(c) for c in frame.columns]
-    close = difflib.get_close_matches(name, columns, n=1)
+    close = difflib.get_close_matches(name, columns, n=1, cutoff=0.5)
     hint = f"; did you mean {close[0]!r}?" if close else ""
-    raise InputError(
-        f"{source}: no column {name!r}; the columns are {', '.join(columns)}{hint}"
-    )
+    raise InputError(f"{source}: no column {name!r}; the columns are {', '.join(columns)}{hint}")
+
+
+def _as_text(column: pd.Series) -> pd.Series:
+    return column.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v))
+
+
+def unique_ids(ids: Sequence[str]) -> list[str]:
+    """Make repeated ids unique by a suffix: ``["7", "7", "8"]`` → ``["7", "7-2", "8"]``."""
+    seen: dict[str, int] = {}
+    taken = set(ids)
+    out = []
+    for identifier in ids:
+        count = seen.get(identifier, 0) + 1
+        seen[identifier] = count
+        candidate = identifier
+        while count > 1 and (candidate == identifier or candidate in taken):
+            candidate = f"{identifier}-{count}"
+            count += 1
+        taken.add(candidate)
+        out.append(candidate)
+    return out
 
 
 def to_suggestions(
@@ -102,6 +183,7 @@ def to_suggestions(
     text_columns: Sequence[str] | None = None,
     id_column: str | None = None,
     time_column: str | None = None,
+    make_ids_unique: bool = False,
     source: str = "input",
 ) -> pd.DataFrame:
     """Bring a frame to the canonical columns ``id, text, submitted_at``.
@@ -109,10 +191,11 @@ def to_suggestions(
     Several text columns are joined with a newline (title + body). Without an id column, ids
     are row numbers from 1.
     """
+    frame = frame.rename(columns=str)
     text_columns = list(text_columns or ["text"])
     for name in text_columns:
         _require_column(frame, name, source)
-    parts = [frame[name].fillna("").astype(str) for name in text_columns]
+    parts = [_as_text(frame[name]) for name in text_columns]
     text = parts[0]
     for part in parts[1:]:
         text = text.str.cat(part, sep="\n").str.strip("\n")
@@ -120,22 +203,34 @@ def to_suggestions(
         id_column = "id"
     if id_column is not None:
         _require_column(frame, id_column, source)
-        ids = frame[id_column].astype(str).str.strip()
+        ids = _as_text(frame[id_column]).str.strip()
+        empty = [str(i + 1) for i, v in enumerate(ids) if not v]
+        if empty:
+            shown = ", ".join(empty[:5]) + (" …" if len(empty) > 5 else "")
+            raise InputError(
+                f"{source}: data rows {shown} have an empty {id_column!r}; give every row an id, "
+                "or leave out --id-column to number the rows"
+            )
     else:
         ids = pd.Series([str(i) for i in range(1, len(frame) + 1)], index=frame.index)
     if time_column is None and "submitted_at" in frame.columns:
         time_column = "submitted_at"
     if time_column is not None:
         _require_column(frame, time_column, source)
-        times = frame[time_column].fillna("").astype(str)
+        times = _as_text(frame[time_column])
     else:
         times = pd.Series([""] * len(frame), index=frame.index)
-    out = pd.DataFrame({"id": ids.values, "text": text.values, "submitted_at": times.values})
-    dupes = out["id"][out["id"].duplicated()].unique().tolist()
-    if dupes:
-        shown = ", ".join(dupes[:5]) + (" …" if len(dupes) > 5 else "")
-        raise InputError(f"{source}: duplicate ids {shown}; ids must be unique")
-    return out
+    id_list = ids.tolist()
+    repeated = pd.Series(id_list)[pd.Series(id_list).duplicated()].unique().tolist()
+    if repeated and make_ids_unique:
+        id_list = unique_ids(id_list)
+    elif repeated:
+        shown = ", ".join(map(str, repeated[:5])) + (" …" if len(repeated) > 5 else "")
+        raise InputError(
+            f"{source}: duplicate ids {shown}; ids must be unique "
+            "(pass --make-ids-unique to add a suffix to repeated ids)"
+        )
+    return pd.DataFrame({"id": id_list, "text": text.tolist(), "submitted_at": times.tolist()})
 
 
 def read_suggestions(
@@ -145,29 +240,63 @@ def read_suggestions(
     id_column: str | None = None,
     time_column: str | None = None,
     encoding: str | None = None,
+    sheet: str | int | None = None,
+    make_ids_unique: bool = False,
 ) -> pd.DataFrame:
     """Read a suggestions file into the canonical ``id, text, submitted_at`` frame."""
-    frame = read_table(path, encoding=encoding)
+    frame = read_table(path, encoding=encoding, sheet=sheet)
+    if frame.empty:
+        raise InputError(f"{path}: no data rows below the header")
     return to_suggestions(
         frame,
         text_columns=text_columns,
         id_column=id_column,
         time_column=time_column,
+        make_ids_unique=make_ids_unique,
         source=str(path),
     )
 
 
+def neutralise_formula(value: object) -> object:
+    """Prefix a text that a spreadsheet would run as a formula (=, +, -, @, tab, CR) with ``'``.
+
+    >>> neutralise_formula("=HYPERLINK(\"http://x\")")
+    '\'=HYPERLINK("http://x")'
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_for_spreadsheet(frame: pd.DataFrame, xlsx: bool = False) -> pd.DataFrame:
+    """A copy whose text cells cannot run as formulas (and hold no XML-illegal characters)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            values = out[column].map(neutralise_formula)
+            if xlsx:
+                values = values.map(lambda v: _XLSX_ILLEGAL.sub("\ufffd", v) if isinstance(v, str) else v)
+            out[column] = values
+    return out
+
+
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a frame as CSV (UTF-8 with BOM, so Excel opens it), XLSX or JSONL."""
+    """Write a frame as CSV (UTF-8 with BOM, so Excel opens it), XLSX or JSONL.
+
+    In CSV and XLSX, text that a spreadsheet would run as a formula is neutralised.
+    """
     path = Path(path)
     suffix = _suffix(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        frame.to_csv(path, index=False, encoding="utf-8-sig")
-    elif suffix == ".xlsx":
-        frame.to_excel(path, index=False, engine="openpyxl")
-    else:
-        frame.to_json(path, orient="records", lines=True, force_ascii=False)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if suffix == ".csv":
+            safe_for_spreadsheet(frame).to_csv(path, index=False, encoding="utf-8-sig")
+        elif suffix == ".xlsx":
+            safe_for_spreadsheet(frame, xlsx=True).to_excel(path, index=False, engine="openpyxl")
+        else:
+            frame.to_json(path, orient="records", lines=True, force_ascii=False)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write the file ({exc.strerror})") from exc
     return path
 
 

@@ -6,6 +6,7 @@ The original text is never altered: these functions return new strings used for 
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from functools import lru_cache
 import opencc
 
 _WHITESPACE = re.compile(r"\s+")
+_HTML_TAG = re.compile(r"<[^<>]{0,200}>")
 _PUNCT_OR_SPACE = re.compile(r"[\W_]+", re.UNICODE)
 
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
@@ -67,7 +69,10 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("建議ＡＰＰ　開通  預約")
     '建议app 开通 预约'
     """
-    text = unicodedata.normalize("NFKC", str(text))
+    text = str(text)
+    if "<" in text or "&" in text:  # pasted from a web form: tags and entities are not content
+        text = html.unescape(_HTML_TAG.sub(" ", text))
+    text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch in "\n\t")
     text = _t2s().convert(text)
     return _WHITESPACE.sub(" ", text).strip().lower()

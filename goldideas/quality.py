@@ -18,6 +18,7 @@ from .reasons import Reason
 
 _NUMBER = re.compile(r"\d+|[一二两三四五六七八九十百千万]+(个|天|日|周|月|年|小时|分钟|元|万|次|项|家|人|%)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[a-zA-Z\u00c0-\u024f\u0400-\u04ff]{2,}")
 _TEST_WORDS = re.compile(r"测试|test|asdf|qwer|hello|试一试|试试")
 _DOMAIN_HINT = re.compile(
     r"局|中心|窗口|大厅|政务|审批|办理|手续|许可|执照|企业|公司|工厂|园区|项目|商户|个体|政策|补贴|贷款|融资|"
@@ -71,6 +72,8 @@ class QualityFeatures:
     off_topic_hits: int
     repeat_ratio: float
     cjk_ratio: float
+    latin_words: int
+    blank: bool
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class QualityResult:
     score: float
     reason: Reason | None
     features: QualityFeatures
+    note: str = ""  # a detail for the explanation, in Chinese
 
 
 def is_generic(word: str, generic: frozenset[str]) -> bool:
@@ -104,6 +108,8 @@ def extract_features(key: str, words: Sequence[str], lex: Lexicons, text: str = 
         off_topic_hits=sum(word in key for word in lex.off_topic),
         repeat_ratio=1 - len(set(key)) / n if n else 1.0,
         cjk_ratio=len(_CJK.findall(key)) / n if n else 0.0,
+        latin_words=len(_LATIN_WORD.findall(text)),
+        blank=not text.strip() and not key,
     )
 
 
@@ -120,7 +126,12 @@ def assess_quality(f: QualityFeatures, key: str, config: QualityConfig) -> Quali
     """The too-simple reason of a row, or None when it carries a concrete proposal."""
     score = quality_score(f)
     reason: Reason | None = None
-    if (
+    note = ""
+    if f.blank:
+        reason, note = Reason.TOO_SHORT, "内容为空"
+    elif f.cjk_ratio < 0.3 and f.latin_words >= 3:
+        reason, note = Reason.OFF_TOPIC, "不是中文，无法按营商环境建议筛选"
+    elif (
         f.content_chars == 0
         or (_TEST_WORDS.search(key) and f.content_chars < 3 * len(_TEST_WORDS.findall(key)[0]) + 4)
         or (f.content_chars >= 3 and f.repeat_ratio > config.max_repeat_ratio and f.specific_words < 2)
@@ -140,4 +151,4 @@ def assess_quality(f: QualityFeatures, key: str, config: QualityConfig) -> Quali
         or score < config.keep_threshold
     ):
         reason = Reason.VAGUE_SLOGAN
-    return QualityResult(score=score, reason=reason, features=f)
+    return QualityResult(score=score, reason=reason, features=f, note=note)

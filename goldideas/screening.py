@@ -148,7 +148,8 @@ def _explain(
     if status is Status.NON_COMPLIANT and hit is not None:
         return f"{hit.explanation}命中规则 {hit.rule_id}（{'、'.join(hit.laws)}）：“{hit.span}”"
     if status is Status.TOO_SIMPLE:
-        return f"{reasons[0].zh}（质量分 {quality.score:.2f}）"
+        note = f"：{quality.note}" if quality.note else ""
+        return f"{reasons[0].zh}{note}（质量分 {quality.score:.2f}）"
     heat = f"，共 {group_size} 条提交提出此建议" if group_size > 1 else ""
     return f"提出了具体、可操作的建议（质量分 {quality.score:.2f}）{heat}"
 
