@@ -6,6 +6,7 @@ A rule fires on a proposal *to do* an unlawful thing, not on a proposal *to stop
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from collections.abc import Sequence
@@ -132,33 +133,46 @@ def load_rulebook(path: str | Path) -> Rulebook:
     )
 
 
-def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    right_match = _SENTENCE_END.search(text, end)
-    return left, right_match.start() if right_match else len(text)
+class _Sentences:
+    """Sentence boundaries of one text, found once (a long text has thousands of matches)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+
+    def bounds(self, start: int, end: int) -> tuple[int, int]:
+        i = bisect.bisect_left(self.ends, start)
+        left = self.ends[i - 1] + 1 if i else 0
+        j = bisect.bisect_left(self.ends, end)
+        right = self.ends[j] if j < len(self.ends) else len(self.text)
+        return left, right
 
 
-def _is_stopped(text: str, match: re.Match[str], stop_cues: Sequence[str], window: int) -> bool:
+def _is_stopped(
+    sentences: _Sentences, match: re.Match[str], stop_cues: Sequence[str], window: int, proposing: bool
+) -> bool:
     """True where the match describes a practice the writer wants stopped, or only reports
     what someone else said or did (reported speech, or no proposal cue in the whole text)."""
-    if not _PROPOSAL_CUE.search(text) or _REPORTED_SPEECH.search(text, 0, match.start()):
+    text, start = sentences.text, match.start()
+    if not proposing or _REPORTED_SPEECH.search(text[max(0, start - 4) : start]):
         return True
-    left, _ = _sentence_bounds(text, match.start(), match.end())
-    before = text[max(left, match.start() - window) : match.start()]
+    left, _ = sentences.bounds(start, match.end())
+    before = text[max(left, start - window) : start]
     if any(cue in before for cue in stop_cues):
         return True
     return bool(_DESCRIBED_PRACTICE.match(text, match.end()))
 
 
 def _first_match(
-    rule: Rule, text: str, stop_cues: Sequence[str], window: int
+    rule: Rule, sentences: _Sentences, stop_cues: Sequence[str], window: int, proposing: bool
 ) -> re.Match[str] | None:
+    text = sentences.text
     for pattern in rule.patterns:
         for match in pattern.finditer(text):
-            left, right = _sentence_bounds(text, match.start(), match.end())
-            if any(word in text[left:right] for word in rule.unless):
+            left, right = sentences.bounds(match.start(), match.end())
+            if rule.unless and any(word in text[left:right] for word in rule.unless):
                 continue
-            if rule.frame == "proposal" and _is_stopped(text, match, stop_cues, window):
+            if rule.frame == "proposal" and _is_stopped(sentences, match, stop_cues, window, proposing):
                 continue
             return match
     return None
@@ -171,10 +185,12 @@ def check_compliance(
 
     A stop cue cancels a match when it stands within ``window`` characters before it, in the
     same sentence."""
+    sentences = _Sentences(normalized)
+    proposing = bool(_PROPOSAL_CUE.search(normalized))
     for rule in rulebook.rules:
         if rule.requires and not all(p.search(normalized) for p in rule.requires):
             continue
-        match = _first_match(rule, normalized, rulebook.stop_cues, window)
+        match = _first_match(rule, sentences, rulebook.stop_cues, window, proposing)
         if match is not None:
             return ComplianceHit(
                 rule_id=rule.id,

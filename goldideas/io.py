@@ -46,7 +46,7 @@ def _sniff_text_file(path: Path, head: bytes) -> str | None:
     """An encoding named by a byte-order mark, or None; rejects binary files."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
-    if b"\x00" in head:
+    if head.count(b"\x00") > max(len(head) // 100, 2) or head.startswith((b"PK\x03\x04", b"%PDF")):
         raise InputError(
             f"{path}: looks like a binary file, not text; save it as CSV (UTF-8) or XLSX"
         )
@@ -94,7 +94,7 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
         else:
             raise InputError(f"{path}: no sheet {sheet!r}; the sheets are {', '.join(names)}")
         try:
-            frame = book.parse(chosen, dtype=str)
+            frame = pd.read_excel(book, sheet_name=chosen, dtype=str)
         except Exception as exc:
             raise InputError(f"{path}: sheet {chosen!r} cannot be read ({exc})") from exc
     frame.columns = [str(c) for c in frame.columns]

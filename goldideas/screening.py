@@ -181,7 +181,7 @@ def screen(
     window = config.compliance.negation_window_chars
     hits = [check_compliance(n.normalized, rulebook, window) for n in norms]
     qualities = [
-        assess_quality(extract_features(n.key, w, lexicons, n.content), n.key, config.quality)
+        assess_quality(extract_features(n.key, w, lexicons, n.normalized), n.key, config.quality)
         for n, w in zip(norms, words, strict=True)
     ]
     own = [_own_verdict(h, q) for h, q in zip(hits, qualities, strict=True)]
