@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import bisect
 import re
+import re._constants as sre_constants  # the parser's opcodes: see _literal_prefixes
+import re._parser as sre_parser
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,6 +48,80 @@ class Rulebook:
     version: str
     rules: tuple[Rule, ...]
     stop_cues: tuple[str, ...]
+    # rules are tried only on texts holding the first one or two characters of one of their
+    # literal prefixes (every match starts with such a prefix); ``always``: rules without any
+    rules_of_gram: dict[str, tuple[int, ...]] | None = None
+    always: tuple[int, ...] = ()
+
+    def candidates(self, text: str) -> list[Rule]:
+        """The rules that can fire on ``text``, in rulebook order."""
+        if self.rules_of_gram is None:
+            return list(self.rules)
+        grams = set(text)
+        grams.update(text[i : i + 2] for i in range(len(text) - 1))
+        chosen = set(self.always)
+        for gram in grams.intersection(self.rules_of_gram):
+            chosen.update(self.rules_of_gram[gram])
+        return [self.rules[i] for i in sorted(chosen)]
+
+
+_MAX_PREFIXES = 400
+
+
+def _literal_prefixes(items: object) -> tuple[set[str], bool] | None:
+    """Literal strings one of which every match of a parsed pattern starts with, and whether
+    they cover the whole of it; None where a match can start with anything (soundness first:
+    a rule is only skipped on a text that contains none of its prefixes)."""
+    results = {""}
+    for op, av in items:  # type: ignore[attr-defined]
+        if op is sre_constants.LITERAL:
+            parts: set[str] | None = {chr(av)}
+            complete = True
+        elif op is sre_constants.IN and all(o is sre_constants.LITERAL for o, _ in av) and len(av) <= 30:
+            parts, complete = {chr(v) for _, v in av}, True
+        elif op is sre_constants.SUBPATTERN:
+            inner = _literal_prefixes(av[-1])
+            if inner is None:
+                break
+            parts, complete = inner
+        elif op is sre_constants.BRANCH:
+            branches = [_literal_prefixes(b) for b in av[1]]
+            if any(b is None for b in branches):
+                break
+            parts = set().union(*(b[0] for b in branches if b))
+            complete = all(b[1] for b in branches if b)
+        elif op is sre_constants.MAX_REPEAT and av[0] >= 1:
+            inner = _literal_prefixes(av[2])
+            if inner is None:
+                break
+            parts, complete = inner[0], False
+        else:
+            break
+        if "" in parts or len(results) * len(parts) > _MAX_PREFIXES:
+            break
+        results = {r + q for r in results for q in parts}
+        if not complete:
+            return results, False
+    else:
+        return results, True
+    return (results, False) if "" not in results else None
+
+
+def _triggers(rules: Sequence[Rule]) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    owners: dict[str, set[int]] = {}
+    always = []
+    for index, rule in enumerate(rules):
+        prefixes: set[str] = set()
+        for pattern in rule.patterns:
+            found = _literal_prefixes(sre_parser.parse(pattern.pattern).data)
+            if found is None:
+                always.append(index)
+                break
+            prefixes |= found[0]
+        else:
+            for prefix in prefixes:
+                owners.setdefault(prefix[:2], set()).add(index)
+    return {g: tuple(sorted(r)) for g, r in owners.items()}, tuple(always)
 
 
 @dataclass(frozen=True)
@@ -126,10 +202,13 @@ def load_rulebook(path: str | Path) -> Rulebook:
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
         raise ModelError(f"{path}: rule ids repeated: {', '.join(repeated)}")
+    rules_of_gram, always = _triggers(rules)
     return Rulebook(
         version=str(data.get("version", "")),
         rules=tuple(rules),
         stop_cues=tuple(data.get("stop_cues", ())),
+        rules_of_gram=rules_of_gram,
+        always=always,
     )
 
 
@@ -187,7 +266,7 @@ def check_compliance(
     same sentence."""
     sentences = _Sentences(normalized)
     proposing = bool(_PROPOSAL_CUE.search(normalized))
-    for rule in rulebook.rules:
+    for rule in rulebook.candidates(normalized):
         if rule.requires and not all(p.search(normalized) for p in rule.requires):
             continue
         match = _first_match(rule, sentences, rulebook.stop_cues, window, proposing)

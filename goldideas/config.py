@@ -70,6 +70,12 @@ class QualityConfig:
 
 
 @dataclass(frozen=True)
+class RunConfig:
+    workers: int = field(default=0, metadata=_range(0, 256))  # 0: every core
+    parallel_min_texts: int = field(default=20_000, metadata=_range(1, 10**9))
+
+
+@dataclass(frozen=True)
 class Config:
     """All settings of a screening run. Defaults in code; ``Config.from_toml`` overrides."""
 
@@ -77,6 +83,7 @@ class Config:
     dedup: DedupConfig = field(default_factory=DedupConfig)
     compliance: ComplianceConfig = field(default_factory=ComplianceConfig)
     quality: QualityConfig = field(default_factory=QualityConfig)
+    run: RunConfig = field(default_factory=RunConfig)
 
     def __post_init__(self) -> None:
         for section in fields(self):

@@ -1,45 +1,32 @@
-"""Duplicates: exact → near (MinHash LSH candidates, rapidfuzz check) → paraphrase (TF-IDF
-neighbours over content words and characters); union-find groups; the policy's representative.
+"""Duplicates: exact → near → paraphrase, then the policy's representative of each group.
 
-Never compares all pairs: near candidates come from LSH buckets, paraphrase candidates from a
-sparse neighbour search done in chunks.
+- exact: equal keys (content without punctuation, spaces or width differences);
+- near: MinHash LSH candidates over character shingles, checked with rapidfuzz edit similarity;
+- paraphrase: TF-IDF neighbours (words and character bigrams) among the near groups, accepted
+  when similar or when one text's key words are contained in the other, refused when the two
+  propose different actions.
+
+Groups are the connected components of the accepted pairs (what union-find gives). Never
+compares all pairs: candidates come from LSH buckets and a chunked sparse neighbour search.
 """
 
 from __future__ import annotations
 
 import math
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from .config import DedupConfig
+from .minhash import band_pairs, signatures
 from .reasons import Reason
 from .vectors import tfidf
 
-_MERSENNE = np.uint64((1 << 61) - 1)
 _CHUNK = 2048
-
-
-class UnionFind:
-    """Disjoint sets over 0..n-1 with path halving; the smaller index is the root."""
-
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 @dataclass(frozen=True)
@@ -59,50 +46,39 @@ class DuplicateLink:
     similarity: float
 
 
-def shingles(key: str, k: int) -> list[int]:
-    """crc32 hashes of the character k-grams of a key (the whole key if shorter)."""
-    grams = {key[i : i + k] for i in range(max(len(key) - k + 1, 1))}
-    return [zlib.crc32(g.encode()) for g in grams]
+def components(n: int, pairs: np.ndarray) -> np.ndarray:
+    """Component label of each of n nodes joined by an (m, 2) array of pairs."""
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    if len(pairs) == 0:
+        return np.arange(n)
+    graph = sparse.coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
 
 
-def minhash_signatures(keys: Sequence[str], config: DedupConfig) -> np.ndarray:
-    """One MinHash signature (``num_perm`` values) per key, vectorised over shingles."""
-    rng = np.random.default_rng(config.seed)
-    a = rng.integers(1, int(_MERSENNE), size=config.num_perm, dtype=np.uint64)
-    b = rng.integers(0, int(_MERSENNE), size=config.num_perm, dtype=np.uint64)
-    sigs = np.full((len(keys), config.num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
-    for i, key in enumerate(keys):
-        if not key:
-            continue
-        h = np.asarray(shingles(key, config.shingle_chars), dtype=np.uint64)[:, None]
-        sigs[i] = ((h * a + b) % _MERSENNE).min(axis=0)
-    return sigs
-
-
-def lsh_candidates(sigs: np.ndarray, bands: int) -> set[tuple[int, int]]:
-    """Pairs that share at least one band of their signatures."""
-    rows_per_band = sigs.shape[1] // bands
-    pairs: set[tuple[int, int]] = set()
-    for band in range(bands):
-        chunk = np.ascontiguousarray(sigs[:, band * rows_per_band : (band + 1) * rows_per_band])
-        buckets: dict[bytes, list[int]] = {}
-        for i, row in enumerate(chunk):
-            buckets.setdefault(row.tobytes(), []).append(i)
-        for members in buckets.values():
-            if 1 < len(members) <= 200:  # a huge bucket is empty text or boilerplate
-                first = members[0]
-                pairs.update((first, m) for m in members[1:])
-                pairs.update((members[j], members[j + 1]) for j in range(1, len(members) - 1))
-    return pairs
+def near_scores(a: Sequence[str], b: Sequence[str], enough: float = 1.0) -> np.ndarray:
+    """Edit similarity (0..1) of each pair a[i], b[i]; a dropped or added clause still scores
+    high through the partial ratio of the shorter key in the longer one (computed only where
+    the plain ratio is below ``enough``)."""
+    if not len(a):
+        return np.zeros(0)
+    whole = process.cpdist(a, b, scorer=fuzz.ratio, workers=-1, dtype=np.float32) / 100
+    la = np.fromiter(map(len, a), dtype=np.int64, count=len(a))
+    lb = np.fromiter(map(len, b), dtype=np.int64, count=len(b))
+    short, long = np.minimum(la, lb), np.maximum(la, lb)
+    partial = (short >= 0.6 * long) & (short >= 12) & (whole < enough)
+    if partial.any():
+        idx = np.flatnonzero(partial)
+        pa = [a[i] if la[i] <= lb[i] else b[i] for i in idx]
+        pb = [b[i] if la[i] <= lb[i] else a[i] for i in idx]
+        scores = process.cpdist(pa, pb, scorer=fuzz.partial_ratio, workers=-1, dtype=np.float32)
+        whole[idx] = np.maximum(whole[idx], 0.98 * scores / 100)
+    return whole.astype(np.float64)
 
 
 def near_similarity(a: str, b: str) -> float:
-    """Edit similarity of two keys; a dropped or added clause still scores high."""
-    whole = fuzz.ratio(a, b) / 100
-    short, long = sorted((a, b), key=len)
-    if len(short) >= 0.6 * len(long) and len(short) >= 12:
-        return max(whole, 0.98 * fuzz.partial_ratio(short, long) / 100)
-    return whole
+    """Edit similarity of two keys (see ``near_scores``)."""
+    return float(near_scores([a], [b])[0])
 
 
 def _analyzer(row_words: tuple[str, ...], key: str) -> list[str]:
@@ -114,7 +90,7 @@ def paraphrase_vectors(rows: Sequence[Row]) -> sparse.csr_matrix:
     """L2-normalised TF-IDF over content words and character bigrams."""
     docs = [_analyzer(r.words, r.key) for r in rows]
     if not any(docs):
-        return sparse.csr_matrix((len(rows), 1))
+        return sparse.csr_matrix((len(rows), 1), dtype=np.float32)
     return tfidf(docs)
 
 
@@ -124,11 +100,13 @@ def neighbour_pairs(x: sparse.csr_matrix, threshold: float, k: int) -> dict[tupl
     xt = x.T.tocsc()
     for start in range(0, x.shape[0], _CHUNK):
         sims = (x[start : start + _CHUNK] @ xt).tocsr()
+        sims.data[sims.data < threshold] = 0
+        sims.eliminate_zeros()
         for offset in range(sims.shape[0]):
             i = start + offset
             lo, hi = sims.indptr[offset], sims.indptr[offset + 1]
             cols, vals = sims.indices[lo:hi], sims.data[lo:hi]
-            keep = (vals >= threshold) & (cols != i)
+            keep = cols != i
             cols, vals = cols[keep], vals[keep]
             if len(vals) > k:
                 top = np.argsort(-vals, kind="stable")[:k]
@@ -191,47 +169,91 @@ def _representative(members: list[int], rows: Sequence[Row]) -> int:
     return min(members, key=lambda i: (-len(rows[i].key), rows[i].order))
 
 
-def _link(rep: int, i: int, rows: Sequence[Row], cosine: float, config: DedupConfig) -> DuplicateLink:
-    a, b = rows[rep].key, rows[i].key
-    if a == b:
-        return DuplicateLink(rep, Reason.EXACT_DUPLICATE, 1.0)
-    near = near_similarity(a, b)
-    if near >= config.near_threshold:
-        return DuplicateLink(rep, Reason.NEAR_DUPLICATE, round(near, 3))
-    return DuplicateLink(rep, Reason.PARAPHRASE, round(max(cosine, near), 3))
+def _unique_keys(rows: Sequence[Row]) -> tuple[list[int], np.ndarray]:
+    """First row of each distinct non-empty key, and each row's index into that list (-1: empty)."""
+    first: dict[str, int] = {}
+    of_row = np.full(len(rows), -1, dtype=np.int64)
+    uniques: list[int] = []
+    for i, row in enumerate(rows):
+        if row.key:
+            u = first.setdefault(row.key, len(uniques))
+            if u == len(uniques):
+                uniques.append(i)
+            of_row[i] = u
+    return uniques, of_row
+
+
+def _near_groups(keys: list[str], config: DedupConfig) -> np.ndarray:
+    sigs = signatures(keys, config.shingle_chars, config.num_perm, config.seed)
+    pairs = band_pairs(sigs, config.bands, config.seed)
+    if len(pairs):
+        scores = near_scores(
+            [keys[i] for i in pairs[:, 0]], [keys[j] for j in pairs[:, 1]], config.near_threshold
+        )
+        pairs = pairs[scores >= config.near_threshold]
+    return components(len(keys), pairs)
+
+
+def _paraphrase_groups(reps: list[Row], config: DedupConfig) -> tuple[np.ndarray, sparse.csr_matrix]:
+    vectors = paraphrase_vectors(reps)
+    idf = word_idf(reps)
+    cosines = neighbour_pairs(vectors, config.candidate_threshold, config.neighbours)
+    accepted = [
+        pair for pair, cosine in cosines.items()
+        if is_paraphrase(reps[pair[0]], reps[pair[1]], cosine, idf, config)
+    ]
+    return components(len(reps), np.asarray(accepted, dtype=np.int64).reshape(-1, 2)), vectors
+
+
+def _stand_ins(near: np.ndarray, keys: list[str]) -> list[int]:
+    """For each near group (in label order) its most informative member."""
+    best: dict[int, int] = {}
+    for u, label in enumerate(near.tolist()):
+        if label not in best or len(keys[u]) > len(keys[best[label]]):
+            best[label] = u
+    return [best[label] for label in sorted(best)]
+
+
+def _links(
+    rows: Sequence[Row], pairs: list[tuple[int, int]], slot: dict[int, int],
+    vectors: sparse.csr_matrix, config: DedupConfig,
+) -> dict[int, DuplicateLink]:
+    """The reason and similarity of each (representative, member) pair."""
+    links = {
+        dup: DuplicateLink(rep, Reason.EXACT_DUPLICATE, 1.0)
+        for rep, dup in pairs if rows[rep].key == rows[dup].key
+    }
+    pending = [(rep, dup) for rep, dup in pairs if dup not in links]
+    if not pending:
+        return links
+    reps, dups = (list(x) for x in zip(*pending, strict=True))
+    edit = near_scores([rows[r].key for r in reps], [rows[d].key for d in dups], config.near_threshold)
+    va, vb = vectors[[slot[r] for r in reps]], vectors[[slot[d] for d in dups]]
+    cosine = np.asarray(va.multiply(vb).sum(axis=1)).ravel()
+    for rep, dup, e, c in zip(reps, dups, edit.tolist(), cosine.tolist(), strict=True):
+        if e >= config.near_threshold:
+            links[dup] = DuplicateLink(rep, Reason.NEAR_DUPLICATE, round(e, 3))
+        else:
+            links[dup] = DuplicateLink(rep, Reason.PARAPHRASE, round(max(c, e), 3))
+    return links
 
 
 def find_duplicates(rows: Sequence[Row], config: DedupConfig) -> dict[int, DuplicateLink]:
     """Map each non-representative member of a duplicate group to its representative."""
-    n = len(rows)
-    uf = UnionFind(n)
-    by_key: dict[str, int] = {}
-    for i, row in enumerate(rows):
-        if row.key:
-            uf.union(by_key.setdefault(row.key, i), i)
-    sigs = minhash_signatures([r.key for r in rows], config)
-    for i, j in lsh_candidates(sigs, config.bands):
-        if rows[i].key and rows[j].key and near_similarity(rows[i].key, rows[j].key) >= (
-            config.near_threshold
-        ):
-            uf.union(i, j)
-    vectors = paraphrase_vectors(rows)
-    idf = word_idf(rows)
-    cosines = neighbour_pairs(vectors, config.candidate_threshold, config.neighbours)
-    for (i, j), cosine in sorted(cosines.items(), key=lambda kv: (-kv[1], kv[0])):
-        if rows[i].key and rows[j].key and is_paraphrase(rows[i], rows[j], cosine, idf, config):
-            uf.union(i, j)
+    uniques, of_row = _unique_keys(rows)
+    keys = [rows[i].key for i in uniques]
+    near = _near_groups(keys, config)
+    stand_ins = _stand_ins(near, keys)
+    slot_of_label = {int(near[u]): k for k, u in enumerate(stand_ins)}
+    para, vectors = _paraphrase_groups([rows[uniques[u]] for u in stand_ins], config)
+    # slot: the row of ``vectors`` that stands for a row's near group
+    slot = {i: slot_of_label[int(near[u])] for i, u in enumerate(of_row.tolist()) if u >= 0}
     groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(uf.find(i), []).append(i)
-    links: dict[int, DuplicateLink] = {}
+    for i, k in slot.items():
+        groups.setdefault(int(para[k]), []).append(i)
+    pairs = []
     for members in groups.values():
-        if len(members) < 2:
-            continue
-        rep = _representative(members, rows)
-        rep_vec = vectors[rep]
-        for i in members:
-            if i != rep:
-                cosine = float(rep_vec.multiply(vectors[i]).sum())
-                links[i] = _link(rep, i, rows, cosine, config)
-    return links
+        if len(members) > 1:
+            rep = _representative(members, rows)
+            pairs.extend((rep, i) for i in members if i != rep)
+    return _links(rows, pairs, slot, vectors, config)

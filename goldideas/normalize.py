@@ -16,6 +16,7 @@ import opencc
 
 _WHITESPACE = re.compile(r"\s+")
 _HTML_TAG = re.compile(r"<[^<>]{0,200}>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1 controls but tab and newline
 _PUNCT_OR_SPACE = re.compile(r"[\W_]+", re.UNICODE)
 
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
@@ -73,7 +74,7 @@ def normalize_text(text: str) -> str:
     if "<" in text or "&" in text:  # pasted from a web form: tags and entities are not content
         text = html.unescape(_HTML_TAG.sub(" ", text))
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch in "\n\t")
+    text = _CONTROL.sub("", text)
     text = _t2s().convert(text)
     return _WHITESPACE.sub(" ", text).strip().lower()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import QualityConfig
@@ -35,6 +35,24 @@ class Lexicons:
     off_topic: tuple[str, ...]
     objects: tuple[str, ...]
     complaint_cues: tuple[str, ...]
+    _generic_cache: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+
+    def is_generic(self, word: str) -> bool:
+        cached = self._generic_cache.get(word)
+        if cached is None:
+            cached = self._generic_cache[word] = is_generic(word, self.generic)
+        return cached
+
+
+def _count(words: Sequence[str], text: str, stop: int) -> int:
+    """How many of ``words`` occur in ``text``, counting no further than ``stop``."""
+    found = 0
+    for word in words:
+        if word in text:
+            found += 1
+            if found >= stop:
+                break
+    return found
 
 
 def load_lexicons(path: str | Path) -> Lexicons:
@@ -94,18 +112,18 @@ def is_generic(word: str, generic: frozenset[str]) -> bool:
 def extract_features(key: str, words: Sequence[str], lex: Lexicons, text: str = "") -> QualityFeatures:
     """Features of one row from its content key (no punctuation), content words and content."""
     n = len(key)
-    specific = [w for w in words if len(w) >= 2 and not w.isdigit() and not is_generic(w, lex.generic)]
+    specific = [w for w in words if len(w) >= 2 and not w.isdigit() and not lex.is_generic(w)]
     return QualityFeatures(
         content_chars=n,
         content_words=len(words),
         specific_words=len(set(specific)),
         specific_ratio=len(specific) / len(words) if words else 0.0,
-        has_proposal=any(cue in key for cue in lex.proposal_cues),
-        complaint_tone=any(cue in text for cue in lex.complaint_cues),
-        objects=sum(o in key for o in lex.objects),
+        has_proposal=_count(lex.proposal_cues, key, 1) > 0,
+        complaint_tone=_count(lex.complaint_cues, text, 1) > 0,
+        objects=_count(lex.objects, key, 2),  # the rubric only asks: none, one, or several
         has_number=bool(_NUMBER.search(key)),
         domain_hits=len(set(_DOMAIN_HINT.findall(key))),
-        off_topic_hits=sum(word in key for word in lex.off_topic),
+        off_topic_hits=_count(lex.off_topic, key, 1),
         repeat_ratio=1 - len(set(key)) / n if n else 1.0,
         cjk_ratio=len(_CJK.findall(key)) / n if n else 0.0,
         latin_words=len(_LATIN_WORD.findall(text)),

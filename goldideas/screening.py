@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -16,13 +18,12 @@ from .config import Config
 from .dedup import DuplicateLink, Row, find_duplicates
 from .errors import InputError
 from .io import model_path, read_suggestions, to_suggestions
-from .normalize import normalize, redact
+from .normalize import Normalized, normalize, redact
 from .quality import (
     Lexicons,
     QualityResult,
     assess_quality,
     extract_features,
-    is_generic,
     load_lexicons,
 )
 from .reasons import Reason, Status
@@ -121,12 +122,6 @@ def _natural(identifier: str) -> str:
     return _NUMERIC_ID.sub(lambda m: m.group(1).zfill(12), identifier)
 
 
-def _measures(tok: Tokenizer, content: str, lexicons: Lexicons) -> frozenset[str]:
-    return frozenset(
-        w for w in tok.verbs(content) if len(w) >= 2 and not is_generic(w, lexicons.generic)
-    )
-
-
 def _own_verdict(hit: ComplianceHit | None, quality: QualityResult) -> tuple[Status, tuple[Reason, ...]]:
     if hit is not None:
         return Status.NON_COMPLIANT, (hit.reason,)
@@ -154,6 +149,73 @@ def _explain(
     return f"提出了具体、可操作的建议（质量分 {quality.score:.2f}）{heat}"
 
 
+@dataclass(frozen=True)
+class _Analysis:
+    """Everything the stages learn about one text, apart from its duplicates."""
+
+    norm: Normalized
+    words: tuple[str, ...]
+    measures: frozenset[str]
+    hit: ComplianceHit | None
+    quality: QualityResult
+
+
+def _analyse_chunk(texts: list[str], config: Config) -> list[_Analysis]:
+    """Normalise, segment, check compliance and quality of distinct texts."""
+    tok = _tokenizer(config.segment.backend, config.segment.userdict, config.segment.stopwords)
+    rulebook = _rulebook(config.compliance.rulebook)
+    lexicons = _lexicons(config.quality.lexicons)
+    window = config.compliance.negation_window_chars
+    by_normalized: dict[str, _Analysis] = {}
+    out = []
+    for text in texts:
+        norm = normalize(text)
+        found = by_normalized.get(norm.normalized)
+        if found is None:
+            tokens, verbs = tok.analyse(norm.content)
+            words = tuple(tokens)
+            features = extract_features(norm.key, words, lexicons, norm.normalized)
+            found = by_normalized[norm.normalized] = _Analysis(
+                norm=norm,
+                words=words,
+                measures=frozenset(w for w in verbs if len(w) >= 2 and not lexicons.is_generic(w)),
+                hit=check_compliance(norm.normalized, rulebook, window),
+                quality=assess_quality(features, norm.key, config.quality),
+            )
+        out.append(found)
+    return out
+
+
+def _workers(config: Config, n: int) -> int:
+    if n < config.run.parallel_min_texts:
+        return 1
+    return config.run.workers or os.cpu_count() or 1
+
+
+def _analyse(texts: list[str], config: Config) -> list[_Analysis]:
+    """Analyse each distinct text once (re-posts and copies cost nothing twice), on every core
+    for large inputs: forked workers inherit the loaded dictionary and rulebook."""
+    distinct = list(dict.fromkeys(texts))
+    workers = _workers(config, len(distinct))
+    results: list[_Analysis] = []
+    if workers > 1:
+        _analyse_chunk(distinct[:1], config)  # load the models before forking
+        size = -(-len(distinct) // workers)
+        chunks = [distinct[i : i + size] for i in range(0, len(distinct), size)]
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # no fork on this platform: one process
+            workers = 1
+        else:
+            with context.Pool(workers) as pool:
+                for part in pool.starmap(_analyse_chunk, [(c, config) for c in chunks]):
+                    results.extend(part)
+    if workers == 1:
+        results = _analyse_chunk(distinct, config)
+    by_text = dict(zip(distinct, results, strict=True))
+    return [by_text[t] for t in texts]
+
+
 def screen(
     data: pd.DataFrame | str | Path | Iterable[str], config: Config | None = None
 ) -> Screening:
@@ -167,45 +229,33 @@ def screen(
     frame = _as_frame(data)
     if frame.empty:
         raise InputError("no rows to screen: the input has a header but no data rows")
-    tok = _tokenizer(config.segment.backend, config.segment.userdict, config.segment.stopwords)
-    rulebook = _rulebook(config.compliance.rulebook)
-    lexicons = _lexicons(config.quality.lexicons)
     ids = frame["id"].tolist()
     texts = frame["text"].tolist()
-    norms = [normalize(t) for t in texts]
-    words = [tuple(tok.content_words(n.content)) for n in norms]
+    found = _analyse(texts, config)
     rows = [
-        Row(key=n.key, words=w, order=(str(t), _natural(i)), measures=_measures(tok, n.content, lexicons))
-        for n, w, t, i in zip(norms, words, frame["submitted_at"], ids, strict=True)
+        Row(key=a.norm.key, words=a.words, order=(str(t), _natural(i)), measures=a.measures)
+        for a, t, i in zip(found, frame["submitted_at"], ids, strict=True)
     ]
-    window = config.compliance.negation_window_chars
-    hits = [check_compliance(n.normalized, rulebook, window) for n in norms]
-    qualities = [
-        assess_quality(extract_features(n.key, w, lexicons, n.normalized), n.key, config.quality)
-        for n, w in zip(norms, words, strict=True)
-    ]
-    own = [_own_verdict(h, q) for h, q in zip(hits, qualities, strict=True)]
+    own = [_own_verdict(a.hit, a.quality) for a in found]
     links = find_duplicates(rows, config.dedup)
     group_of = {i: link.representative for i, link in links.items()}
     sizes = Counter(group_of.get(i, i) for i in range(len(rows)))
     verdicts = []
-    for i, text in enumerate(texts):
+    for i, (text, a) in enumerate(zip(texts, found, strict=True)):
         link = links.get(i)
         rep = group_of.get(i, i)
         status, reasons = own[i]
         if link is not None and own[rep][0] is Status.KEPT:
             status, reasons = Status.DUPLICATE, (link.reason,)
-        is_dup = status is Status.DUPLICATE
-        hit = hits[i]
         verdicts.append(
             Verdict(
                 id=ids[i], text=text, status=status, reasons=reasons,
-                duplicate_of=ids[rep] if is_dup else "",
+                duplicate_of=ids[rep] if status is Status.DUPLICATE else "",
                 group_id=ids[rep], group_size=sizes[rep],
                 similarity=link.similarity if link is not None else None,
-                quality_score=qualities[i].score,
-                compliance_rule=hit.citation if hit is not None else "",
-                explanation=_explain(status, reasons, link, ids[rep], hit, qualities[i], sizes[rep]),
+                quality_score=a.quality.score,
+                compliance_rule=a.hit.citation if a.hit is not None else "",
+                explanation=_explain(status, reasons, link, ids[rep], a.hit, a.quality, sizes[rep]),
                 text_redacted=redact(text),
             )
         )

@@ -114,6 +114,17 @@ class Tokenizer:
             t for t in self.cut(text) if t not in self.stopwords and _WORDLIKE.search(t)
         ]
 
+    def analyse(self, text: str) -> tuple[list[str], list[str]]:
+        """Content words and verbs in one pass of the tagger."""
+        words, verbs = [], []
+        for w, tag in self._tag(text):
+            if w in self.stopwords or not _WORDLIKE.search(w):
+                continue
+            words.append(w)
+            if tag in _VERB_TAGS:
+                verbs.append(w)
+        return words, verbs
+
     def verbs(self, text: str) -> list[str]:
         """Content words tagged as verbs: the actions a proposal asks for (开通, 延长, 公示…)."""
         return [

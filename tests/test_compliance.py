@@ -72,3 +72,32 @@ def test_a_rule_with_a_bad_reason_is_named(tmp_path) -> None:  # type: ignore[no
                     'explanation = "b"\npatterns = ["c"]\n', encoding="utf-8")
     with pytest.raises(ModelError, match=r"rule 1 \(X-1\): reason 'too_short' is not one of"):
         load_rulebook(path)
+
+
+def test_trigger_prefilter_changes_no_verdict(rulebook, corpus) -> None:  # type: ignore[no-untyped-def]
+    """Rules are skipped only on texts that contain none of their literal prefixes."""
+    import dataclasses
+
+    everything = dataclasses.replace(rulebook, rules_of_gram=None)
+    for text in corpus["text"]:
+        normalized = normalize_text(text)
+        assert check_compliance(normalized, rulebook) == check_compliance(normalized, everything)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "prefixes"),
+    [
+        pytest.param("(外地|外省)[^。]{0,4}企业", {"外地", "外省"}, id="group-then-class"),
+        pytest.param("先(开工|建设)后补", {"先开工后补", "先建设后补"}, id="literal-group-literal"),
+        pytest.param("示众|游街", {"示众", "游街"}, id="branch"),
+        pytest.param("[^。]{0,4}企业", None, id="starts-with-class"),
+        pytest.param("(注册)?公司", None, id="optional-start"),
+    ],
+)
+def test_literal_prefixes(pattern: str, prefixes: set[str] | None) -> None:
+    import re._parser as sre_parser
+
+    from goldideas.compliance import _literal_prefixes
+
+    found = _literal_prefixes(sre_parser.parse(pattern).data)
+    assert (found[0] if found else None) == prefixes

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from goldideas.config import DedupConfig
-from goldideas.dedup import Row, UnionFind, find_duplicates, lsh_candidates, minhash_signatures
+from goldideas.dedup import Row, components, find_duplicates, near_scores
+from goldideas.minhash import band_pairs, signatures
 from goldideas.reasons import Reason
 
 
@@ -15,27 +16,39 @@ def rows(*keys: str) -> list[Row]:
                 order=("2020-12-01", f"{n:04d}")) for n, k in enumerate(keys)]
 
 
-def test_union_find_joins_transitively() -> None:
-    uf = UnionFind(4)
-    uf.union(0, 1)
-    uf.union(1, 2)
-    assert uf.find(2) == uf.find(0) == 0
-    assert uf.find(3) == 3
+def test_components_join_transitively() -> None:
+    labels = components(4, np.array([[0, 1], [1, 2]]))
+    assert labels[0] == labels[1] == labels[2] != labels[3]
 
 
 def test_minhash_is_deterministic_for_a_seed() -> None:
-    config = DedupConfig()
-    a = minhash_signatures(["建议不动产登记开通周末预约"], config)
-    b = minhash_signatures(["建议不动产登记开通周末预约"], config)
+    a = signatures(["建议不动产登记开通周末预约", "好"], 3, 64, seed=7)
+    b = signatures(["建议不动产登记开通周末预约", "好"], 3, 64, seed=7)
     assert np.array_equal(a, b)
+    assert not np.array_equal(a, signatures(["建议不动产登记开通周末预约", "好"], 3, 64, seed=8))
 
 
-def test_lsh_pairs_light_edits() -> None:
+def test_minhash_estimates_jaccard() -> None:
+    """The share of equal signature values approximates the shingle Jaccard."""
+    a, b = "建议不动产登记中心开通周末网上预约服务方便上班族", "建议不动产登记中心开通周末网上预约服务方便上班的人"
+    sigs = signatures([a, b], 3, 256, seed=1)
+    grams = [{s[i : i + 3] for i in range(len(s) - 2)} for s in (a, b)]
+    truth = len(grams[0] & grams[1]) / len(grams[0] | grams[1])
+    assert abs((sigs[0] == sigs[1]).mean() - truth) < 0.1
+
+
+def test_lsh_pairs_light_edits_only() -> None:
     config = DedupConfig()
     keys = ["建议不动产登记中心开通周末网上预约服务方便上班族", "建议不动产登记中心开通周末网上预约服务方便上班的人",
-            "公积金提取全程网办不用再跑大厅"]
-    pairs = lsh_candidates(minhash_signatures(keys, config), config.bands)
-    assert (0, 1) in pairs and (0, 2) not in pairs
+            "公积金提取全程网办不用再跑大厅", ""]
+    pairs = band_pairs(signatures(keys, 3, config.num_perm, config.seed), config.bands, config.seed)
+    assert [tuple(p) for p in pairs.tolist()] == [(0, 1)]
+
+
+def test_near_scores_forgive_a_dropped_clause() -> None:
+    long = "建议不动产登记中心开通周末网上预约服务方便上班族办事"
+    short = "建议不动产登记中心开通周末网上预约服务"
+    assert near_scores([long], [short])[0] > 0.9
 
 
 @pytest.mark.parametrize(
