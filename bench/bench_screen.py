@@ -30,7 +30,8 @@ from goldideas import screen
 start = time.perf_counter()
 result = screen(frame)
 wall = time.perf_counter() - start
-rss = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
+usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+rss = max(u.ru_maxrss for u in usage) / 1024
 print(json.dumps({{"rows": len(result), "wall": wall, "rss_mb": rss, "kept": result.summary()["kept"]}}))
 """
 

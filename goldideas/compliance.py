@@ -75,7 +75,7 @@ def _literal_prefixes(items: object) -> tuple[set[str], bool] | None:
     results = {""}
     for op, av in items:  # type: ignore[attr-defined]
         if op is sre_constants.LITERAL:
-            parts: set[str] | None = {chr(av)}
+            parts: set[str] = {chr(av)}
             complete = True
         elif op is sre_constants.IN and all(o is sre_constants.LITERAL for o, _ in av) and len(av) <= 30:
             parts, complete = {chr(v) for _, v in av}, True

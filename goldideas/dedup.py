@@ -53,7 +53,8 @@ def components(n: int, pairs: np.ndarray) -> np.ndarray:
     if len(pairs) == 0:
         return np.arange(n)
     graph = sparse.coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
-    return connected_components(graph, directed=False)[1]
+    labels: np.ndarray = connected_components(graph, directed=False)[1]
+    return labels
 
 
 def near_scores(a: Sequence[str], b: Sequence[str], enough: float = 1.0) -> np.ndarray:
@@ -68,7 +69,7 @@ def near_scores(a: Sequence[str], b: Sequence[str], enough: float = 1.0) -> np.n
     short, long = np.minimum(la, lb), np.maximum(la, lb)
     partial = (short >= 0.6 * long) & (short >= 12) & (whole < enough)
     if partial.any():
-        idx = np.flatnonzero(partial)
+        idx = np.flatnonzero(partial).tolist()
         pa = [a[i] if la[i] <= lb[i] else b[i] for i in idx]
         pb = [b[i] if la[i] <= lb[i] else a[i] for i in idx]
         scores = process.cpdist(pa, pb, scorer=fuzz.partial_ratio, workers=-1, dtype=np.float32)
@@ -251,7 +252,7 @@ def find_duplicates(rows: Sequence[Row], config: DedupConfig) -> dict[int, Dupli
     groups: dict[int, list[int]] = {}
     for i, k in slot.items():
         groups.setdefault(int(para[k]), []).append(i)
-    pairs = []
+    pairs: list[tuple[int, int]] = []
     for members in groups.values():
         if len(members) > 1:
             rep = _representative(members, rows)
