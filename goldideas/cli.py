@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from . import __version__
+from .classifier import TextClassifier, cross_validate, load_classifier
 from .config import Config
 from .corpus import check_corpus
 from .errors import GoldideasError
@@ -23,6 +27,14 @@ app = typer.Typer(
 )
 corpus_app = typer.Typer(help="The bundled reference corpus.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
+
+
+InputArg = Annotated[Path, typer.Argument(help="CSV, XLSX or JSONL file")]
+TextColumns = Annotated[list[str] | None, typer.Option(help="Text column; repeat to join title + body")]
+IdColumn = Annotated[str | None, typer.Option(help="Id column; default: id, else row numbers")]
+Encoding = Annotated[str | None, typer.Option(help="CSV encoding; default: detected")]
+Sheet = Annotated[str | None, typer.Option(help="XLSX sheet name or index; default: first")]
+UniqueIds = Annotated[bool, typer.Option("--make-ids-unique", help="Suffix repeated ids instead of failing")]
 
 
 def _fail(exc: GoldideasError) -> None:
@@ -99,17 +111,16 @@ def _print_funnel(summary: dict[str, int]) -> None:
 def screen_command(
     input: Annotated[Path | None, typer.Argument(help="CSV, XLSX or JSONL; default: the corpus")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="CSV, XLSX or JSONL")] = None,
-    text_column: Annotated[
-        list[str] | None, typer.Option(help="Text column; repeat to join title + body")
-    ] = None,
-    id_column: Annotated[str | None, typer.Option(help="Id column; default: id, else row numbers")] = None,
+    text_column: TextColumns = None,
+    id_column: IdColumn = None,
     time_column: Annotated[str | None, typer.Option(help="Submission time column")] = None,
     config: Annotated[Path | None, typer.Option(help="TOML file overriding settings")] = None,
-    encoding: Annotated[str | None, typer.Option(help="CSV encoding; default: detected")] = None,
-    sheet: Annotated[str | None, typer.Option(help="XLSX sheet name or index; default: first")] = None,
-    make_ids_unique: Annotated[
-        bool, typer.Option("--make-ids-unique", help="Suffix repeated ids instead of failing")
-    ] = False,
+    theme_model: Annotated[
+        Path | None, typer.Option(help="A model folder from `goldideas train`, instead of the six themes")
+    ] = None,
+    encoding: Encoding = None,
+    sheet: Sheet = None,
+    make_ids_unique: UniqueIds = False,
 ) -> None:
     """Screen suggestions: a verdict, reasons and an explanation for every row.
 
@@ -117,6 +128,9 @@ def screen_command(
     """
     try:
         settings = _load_config(config)
+        if theme_model is not None:
+            load_classifier(theme_model)  # fail early, before any work
+            settings = replace(settings, themes=replace(settings.themes, model=str(theme_model)))
         frame = read_suggestions(
             input or CORPUS_SUGGESTIONS,
             text_columns=text_column,
@@ -163,8 +177,96 @@ def evaluate_command(
     typer.echo(
         f"same_topic_as pairs merged: {result.same_topic_false_merges} of {result.same_topic_pairs}"
     )
+    if result.theme_macro_f1 is not None and result.theme_per_class is not None:
+        typer.echo("")
+        typer.echo(f"themes (rows both sides give a theme): macro-F1 {result.theme_macro_f1:.3f}")
+        typer.echo(result.theme_per_class.round(3).to_string())
     typer.echo("")
     typer.echo(result.funnel.to_string())
+
+
+@app.command("train")
+def train_command(
+    input: InputArg,
+    label_column: Annotated[str, typer.Option(help="Column holding each row's label")],
+    model: Annotated[Path, typer.Option(help="Folder to write the model to")],
+    text_column: TextColumns = None,
+    id_column: IdColumn = None,
+    title_weight: Annotated[int, typer.Option(min=1, max=10, help="Repeat the first text column")] = 2,
+    folds: Annotated[int, typer.Option(min=2, max=20, help="Cross-validation folds")] = 5,
+    encoding: Encoding = None,
+    sheet: Sheet = None,
+    make_ids_unique: UniqueIds = False,
+) -> None:
+    """Train a classifier for any taxonomy; print its cross-validated macro-F1; save it.
+
+    Example: goldideas train 附件2.xlsx --label-column 一级分类 --text-column 留言主题
+    --text-column 留言详情 --model out/tipdm
+    """
+    try:
+        frame = read_suggestions(
+            input, text_columns=text_column, id_column=id_column, encoding=encoding, sheet=sheet,
+            make_ids_unique=make_ids_unique, title_weight=title_weight, extra_columns=[label_column],
+        )
+        labelled = frame[frame[label_column].str.strip() != ""]
+        if len(labelled) < len(frame):
+            typer.echo(f"{len(frame) - len(labelled)} rows without a label are left out", err=True)
+        texts, labels = labelled["text"].tolist(), labelled[label_column].str.strip().tolist()
+        smallest = min(labels.count(label) for label in set(labels))
+        if smallest < folds:
+            raise GoldideasError(
+                f"{input}: a label has only {smallest} rows; each needs at least {folds} "
+                "(lower --folds, or label more rows)"
+            )
+        estimator = TextClassifier()
+        score = cross_validate(texts, labels, estimator, folds=folds)
+        estimator.fit(texts, labels).save(model)
+        (model / "input.json").write_text(
+            json.dumps({"title_weight": title_weight, "text_columns": text_column or ["text"]},
+                       ensure_ascii=False),
+            encoding="utf-8",
+        )
+    except GoldideasError as exc:
+        _fail(exc)
+    typer.echo(
+        f"{len(texts)} rows, {len(set(labels))} labels; "
+        f"{folds}-fold cross-validated macro-F1 {score:.3f}"
+    )
+    typer.echo(f"model written to {model}")
+
+
+@app.command("classify")
+def classify_command(
+    input: InputArg,
+    model: Annotated[Path, typer.Option(help="A model folder from `goldideas train`")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="CSV, XLSX or JSONL")],
+    text_column: TextColumns = None,
+    id_column: IdColumn = None,
+    encoding: Encoding = None,
+    sheet: Sheet = None,
+    make_ids_unique: UniqueIds = False,
+) -> None:
+    """Label each row with a trained model: id, label, confidence.
+
+    Example: goldideas classify 附件3.xlsx --model out/tipdm --text-column 留言主题
+    --text-column 留言详情 -o labels.csv
+    """
+    try:
+        classifier = load_classifier(model)
+        settings = json.loads((model / "input.json").read_text(encoding="utf-8")) if (
+            model / "input.json"
+        ).exists() else {}
+        _check_output(output)
+        frame = read_suggestions(
+            input, text_columns=text_column, id_column=id_column, encoding=encoding, sheet=sheet,
+            make_ids_unique=make_ids_unique, title_weight=int(settings.get("title_weight", 1)),
+        )
+        labels, confidence = classifier.predict(frame["text"].tolist())
+        result = pd.DataFrame({"id": frame["id"], "label": labels, "confidence": confidence})
+        write_table(result, output)
+    except GoldideasError as exc:
+        _fail(exc)
+    typer.echo(f"wrote {len(result)} rows to {output}")
 
 
 def run() -> None:  # pragma: no cover - the console entry point

@@ -21,7 +21,7 @@ from typing import Any
 from .errors import ConfigError
 
 PATH_FIELDS = (("segment", "userdict"), ("segment", "stopwords"), ("compliance", "rulebook"),
-               ("quality", "lexicons"))
+               ("quality", "lexicons"), ("themes", "taxonomy"), ("themes", "model"))
 
 
 def _range(lo: float, hi: float) -> dict[str, Any]:
@@ -70,6 +70,14 @@ class QualityConfig:
 
 
 @dataclass(frozen=True)
+class ThemesConfig:
+    taxonomy: str = ""  # empty: models/themes.toml
+    model: str = ""  # a folder written by `goldideas train`: use it instead of the taxonomy
+    min_margin: float = field(default=1.5, metadata=_range(1.0, 10.0))
+    iterations: int = field(default=5, metadata=_range(1, 50))
+
+
+@dataclass(frozen=True)
 class RunConfig:
     workers: int = field(default=0, metadata=_range(0, 256))  # 0: every core
     parallel_min_texts: int = field(default=20_000, metadata=_range(1, 10**9))
@@ -83,6 +91,7 @@ class Config:
     dedup: DedupConfig = field(default_factory=DedupConfig)
     compliance: ComplianceConfig = field(default_factory=ComplianceConfig)
     quality: QualityConfig = field(default_factory=QualityConfig)
+    themes: ThemesConfig = field(default_factory=ThemesConfig)
     run: RunConfig = field(default_factory=RunConfig)
 
     def __post_init__(self) -> None:

@@ -22,6 +22,8 @@ class Evaluation:
     same_topic_pairs: int
     same_topic_false_merges: int
     funnel: pd.DataFrame  # predicted and gold counts per funnel stage
+    theme_macro_f1: float | None = None  # over rows both sides give a theme
+    theme_per_class: pd.DataFrame | None = None
 
 
 def _groups(frame: pd.DataFrame) -> set[frozenset[str]]:
@@ -74,7 +76,10 @@ def evaluate(screened: pd.DataFrame, gold: pd.DataFrame) -> Evaluation:
             "gold": _funnel(truth["status"]),
         }
     )
+    theme_f1, theme_table = _theme_scores(screened, truth)
     return Evaluation(
+        theme_macro_f1=theme_f1,
+        theme_per_class=theme_table,
         confusion=confusion,
         per_status=per_status,
         pair_precision=hit / len(pred_pairs) if pred_pairs else 1.0,
@@ -83,6 +88,30 @@ def evaluate(screened: pd.DataFrame, gold: pd.DataFrame) -> Evaluation:
         same_topic_false_merges=false_merges,
         funnel=funnel,
     )
+
+
+def _prf(predicted: pd.Series, actual: pd.Series, labels: list[str]) -> pd.DataFrame:
+    rows = []
+    for label in labels:
+        tp = int(((predicted == label) & (actual == label)).sum())
+        p = tp / max(int((predicted == label).sum()), 1)
+        r = tp / max(int((actual == label).sum()), 1)
+        rows.append({"label": label, "precision": p, "recall": r,
+                     "f1": 2 * p * r / (p + r) if p + r else 0.0, "support": int((actual == label).sum())})
+    return pd.DataFrame(rows).set_index("label")
+
+
+def _theme_scores(screened: pd.DataFrame, truth: pd.DataFrame) -> tuple[float | None, pd.DataFrame | None]:
+    if "theme" not in screened.columns or "theme" not in truth.columns:
+        return None, None
+    both = truth[["id", "theme"]].merge(
+        screened[["id", "theme"]].astype(str).replace("nan", ""), on="id", suffixes=("_gold", "_pred")
+    )
+    both = both[(both["theme_gold"] != "") & (both["theme_pred"] != "")]
+    if both.empty:
+        return None, None
+    table = _prf(both["theme_pred"], both["theme_gold"], sorted(set(both["theme_gold"])))
+    return float(table["f1"].mean()), table
 
 
 def _funnel(status: pd.Series) -> pd.Series:

@@ -184,18 +184,23 @@ def to_suggestions(
     id_column: str | None = None,
     time_column: str | None = None,
     make_ids_unique: bool = False,
+    title_weight: int = 1,
+    extra_columns: Sequence[str] = (),
     source: str = "input",
 ) -> pd.DataFrame:
-    """Bring a frame to the canonical columns ``id, text, submitted_at``.
+    """Bring a frame to the canonical columns ``id, text, submitted_at`` (and ``extra_columns``
+    as they are, e.g. a label or likes column).
 
-    Several text columns are joined with a newline (title + body). Without an id column, ids
-    are row numbers from 1.
+    Several text columns are joined with a newline (title + body); ``title_weight`` repeats the
+    first of them. Without an id column, ids are row numbers from 1.
     """
     frame = frame.rename(columns=str)
     text_columns = list(text_columns or ["text"])
     for name in text_columns:
         _require_column(frame, name, source)
     parts = [_as_text(frame[name]) for name in text_columns]
+    if len(parts) > 1 and title_weight > 1:
+        parts = [parts[0]] * title_weight + parts[1:]
     text = parts[0]
     for part in parts[1:]:
         text = text.str.cat(part, sep="\n").str.strip("\n")
@@ -230,7 +235,11 @@ def to_suggestions(
             f"{source}: duplicate ids {shown}; ids must be unique "
             "(pass --make-ids-unique to add a suffix to repeated ids)"
         )
-    return pd.DataFrame({"id": id_list, "text": text.tolist(), "submitted_at": times.tolist()})
+    out = pd.DataFrame({"id": id_list, "text": text.tolist(), "submitted_at": times.tolist()})
+    for name in extra_columns:
+        _require_column(frame, name, source)
+        out[name] = _as_text(frame[name]).tolist()
+    return out
 
 
 def read_suggestions(
@@ -242,6 +251,8 @@ def read_suggestions(
     encoding: str | None = None,
     sheet: str | int | None = None,
     make_ids_unique: bool = False,
+    title_weight: int = 1,
+    extra_columns: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Read a suggestions file into the canonical ``id, text, submitted_at`` frame."""
     frame = read_table(path, encoding=encoding, sheet=sheet)
@@ -253,6 +264,8 @@ def read_suggestions(
         id_column=id_column,
         time_column=time_column,
         make_ids_unique=make_ids_unique,
+        title_weight=title_weight,
+        extra_columns=extra_columns,
         source=str(path),
     )
 

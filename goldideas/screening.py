@@ -28,10 +28,11 @@ from .quality import (
 )
 from .reasons import Reason, Status
 from .segment import Tokenizer
+from .themes import LexiconThemes, load_themes
 
 COLUMNS = [
     "id", "text", "status", "reasons", "duplicate_of", "group_id", "group_size", "similarity",
-    "quality_score", "compliance_rule", "explanation", "text_redacted",
+    "quality_score", "compliance_rule", "theme", "theme_confidence", "explanation", "text_redacted",
 ]
 
 
@@ -49,6 +50,8 @@ class Verdict:
     similarity: float | None
     quality_score: float
     compliance_rule: str
+    theme: str
+    theme_confidence: float | None
     explanation: str
     text_redacted: str
 
@@ -71,6 +74,7 @@ class Screening:
                 "reasons": ";".join(r.value for r in v.reasons), "duplicate_of": v.duplicate_of,
                 "group_id": v.group_id, "group_size": v.group_size, "similarity": v.similarity,
                 "quality_score": v.quality_score, "compliance_rule": v.compliance_rule,
+                "theme": v.theme, "theme_confidence": v.theme_confidence,
                 "explanation": v.explanation, "text_redacted": v.text_redacted,
             }
             for v in self.verdicts
@@ -120,6 +124,32 @@ _NUMERIC_ID = re.compile(r"(\d+)")
 
 def _natural(identifier: str) -> str:
     return _NUMERIC_ID.sub(lambda m: m.group(1).zfill(12), identifier)
+
+
+_THEMED = (Status.KEPT, Status.DUPLICATE)
+
+
+@lru_cache(maxsize=4)
+def _theme_model(taxonomy: str, min_margin: float, iterations: int) -> LexiconThemes:
+    return LexiconThemes(load_themes(taxonomy or None), min_margin=min_margin, iterations=iterations)
+
+
+def assign_themes(found: list[_Analysis], config: Config) -> list[tuple[str, float]]:
+    """A theme and its confidence for every row, learned from the distinct texts of the input."""
+    distinct = list(dict.fromkeys(a.norm.normalized for a in found))
+    first = {a.norm.normalized: a for a in reversed(found)}
+    if config.themes.model:
+        from .classifier import load_classifier
+
+        model = load_classifier(config.themes.model)
+        labels, confidence = model.predict([first[t].norm.content for t in distinct])
+    else:
+        lexicon = _theme_model(config.themes.taxonomy, config.themes.min_margin, config.themes.iterations)
+        result = lexicon.fit_predict([first[t].norm.content for t in distinct],
+                                     [first[t].words for t in distinct])
+        labels, confidence = result.labels, result.confidence.tolist()
+    by_text = {t: (label, float(c)) for t, label, c in zip(distinct, labels, confidence, strict=True)}
+    return [by_text[a.norm.normalized] for a in found]
 
 
 def _own_verdict(hit: ComplianceHit | None, quality: QualityResult) -> tuple[Status, tuple[Reason, ...]]:
@@ -240,6 +270,7 @@ def screen(
     links = find_duplicates(rows, config.dedup)
     group_of = {i: link.representative for i, link in links.items()}
     sizes = Counter(group_of.get(i, i) for i in range(len(rows)))
+    themes = assign_themes(found, config)
     verdicts = []
     for i, (text, a) in enumerate(zip(texts, found, strict=True)):
         link = links.get(i)
@@ -247,6 +278,8 @@ def screen(
         status, reasons = own[i]
         if link is not None and own[rep][0] is Status.KEPT:
             status, reasons = Status.DUPLICATE, (link.reason,)
+        # a duplicate is filed under its representative's theme; rejected rows have none
+        theme, theme_confidence = themes[rep] if status in _THEMED else ("", None)
         verdicts.append(
             Verdict(
                 id=ids[i], text=text, status=status, reasons=reasons,
@@ -255,6 +288,7 @@ def screen(
                 similarity=link.similarity if link is not None else None,
                 quality_score=a.quality.score,
                 compliance_rule=a.hit.citation if a.hit is not None else "",
+                theme=theme, theme_confidence=theme_confidence,
                 explanation=_explain(status, reasons, link, ids[rep], a.hit, a.quality, sizes[rep]),
                 text_redacted=redact(text),
             )

@@ -1,0 +1,212 @@
+"""A classifier for any taxonomy, trained from a few hundred labelled suggestions.
+
+Word (jieba, our dictionary) and character n-gram TF-IDF, multinomial logistic regression with
+probabilities as confidences. Unlabelled texts of the same source may be given: with
+``self_training``, confident predictions on them are added as extra training examples.
+
+Saved as ``model.json`` (vocabulary, classes, settings) plus ``weights.npz`` (numpy arrays,
+loaded with ``allow_pickle=False``): no pickle anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from .errors import ModelError
+from .normalize import normalize
+from .segment import Tokenizer
+
+FORMAT = "goldideas-classifier/1"
+
+
+def _features(text: str, tok: Tokenizer, char_ngrams: tuple[int, int]) -> list[str]:
+    norm = normalize(text)
+    words = ["w:" + w for w in tok.content_words(norm.content)]
+    key = norm.key
+    lo, hi = char_ngrams
+    chars = ["c:" + key[i : i + n] for n in range(lo, hi + 1) for i in range(len(key) - n + 1)]
+    return words + chars
+
+
+class TextClassifier:
+    """TF-IDF + logistic regression, estimator-style (``fit`` returns self; learned state ends
+    in ``_``).
+
+    >>> model = TextClassifier().fit(["公积金提取", "地铁末班车"] * 3, ["政务", "交通"] * 3)
+    >>> model.predict(["公积金怎么提取"])[0]
+    ['政务']
+    """
+
+    def __init__(
+        self,
+        C: float = 100.0,
+        char_ngrams: tuple[int, int] = (1, 3),
+        min_df: int = 2,
+        self_training: bool = False,
+        self_training_threshold: float = 0.9,
+    ) -> None:
+        self.C = C
+        self.char_ngrams = char_ngrams
+        self.min_df = min_df
+        self.self_training = self_training
+        self.self_training_threshold = self_training_threshold
+
+    def get_params(self) -> dict[str, Any]:
+        return {"C": self.C, "char_ngrams": self.char_ngrams, "min_df": self.min_df,
+                "self_training": self.self_training,
+                "self_training_threshold": self.self_training_threshold}
+
+    # -- vectorising -------------------------------------------------------------------------
+    def _docs(self, texts: Sequence[str]) -> list[list[str]]:
+        tok = Tokenizer()
+        return [_features(t, tok, self.char_ngrams) for t in texts]
+
+    def _fit_vocabulary(self, docs: list[list[str]]) -> None:
+        df: dict[str, int] = {}
+        for doc in docs:
+            for term in set(doc):
+                df[term] = df.get(term, 0) + 1
+        terms = sorted(t for t, d in df.items() if d >= self.min_df)
+        self.vocabulary_ = {t: i for i, t in enumerate(terms)}
+        n = len(docs)
+        self.idf_ = np.array([np.log((1 + n) / (1 + df[t])) + 1 for t in terms])
+
+    def _transform(self, docs: list[list[str]]) -> sparse.csr_matrix:
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[int] = []
+        for r, doc in enumerate(docs):
+            counts: dict[int, int] = {}
+            for term in doc:
+                c = self.vocabulary_.get(term)
+                if c is not None:
+                    counts[c] = counts.get(c, 0) + 1
+            rows.extend([r] * len(counts))
+            cols.extend(counts)
+            vals.extend(counts.values())
+        x = sparse.csr_matrix(
+            (np.asarray(vals, dtype=np.float64), (rows, cols)), shape=(len(docs), len(self.vocabulary_))
+        )
+        x.data = (1 + np.log(x.data)) * self.idf_[x.indices]
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        norms[norms == 0] = 1
+        return sparse.csr_matrix(sparse.diags(1 / norms) @ x)
+
+    # -- estimator ---------------------------------------------------------------------------
+    def fit(
+        self, texts: Sequence[str], labels: Sequence[str], unlabeled: Sequence[str] = ()
+    ) -> TextClassifier:
+        """Learn from labelled texts (and, optionally, unlabelled texts of the same source)."""
+        from sklearn.linear_model import LogisticRegression
+
+        if len(texts) != len(labels) or not texts:
+            raise ModelError("fit needs as many labels as texts, and at least one of each")
+        if len(set(labels)) < 2:
+            raise ModelError("fit needs at least two different labels")
+        docs = self._docs(texts)
+        extra = self._docs(unlabeled) if unlabeled and self.self_training else []
+        self._fit_vocabulary(docs)
+        x, y = self._transform(docs), np.asarray(labels, dtype=object)
+        model = LogisticRegression(C=self.C, max_iter=2000)
+        model.fit(x, y)
+        if self.self_training and extra:
+            xu = self._transform(extra)
+            proba = model.predict_proba(xu)
+            sure = proba.max(axis=1) >= self.self_training_threshold
+            if sure.any():
+                x = sparse.vstack([x, xu[sure]]).tocsr()
+                y = np.concatenate([y, model.classes_[proba[sure].argmax(axis=1)]])
+                model = LogisticRegression(C=self.C, max_iter=2000).fit(x, y)
+        self.classes_ = [str(c) for c in model.classes_]
+        self.coef_ = np.asarray(model.coef_, dtype=np.float64)
+        self.intercept_ = np.asarray(model.intercept_, dtype=np.float64)
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "coef_"):
+            raise ModelError("this classifier is not fitted yet; call fit() or load_classifier()")
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        self._check_fitted()
+        scores = self._transform(self._docs(texts)) @ self.coef_.T + self.intercept_
+        if len(self.classes_) == 2 and self.coef_.shape[0] == 1:  # sklearn's binary layout
+            scores = np.hstack([-scores, scores])
+        scores -= scores.max(axis=1, keepdims=True)
+        e = np.exp(scores)
+        proba: np.ndarray = e / e.sum(axis=1, keepdims=True)
+        return proba
+
+    def predict(self, texts: Sequence[str]) -> tuple[list[str], list[float]]:
+        """Labels and their probabilities."""
+        if not texts:
+            return [], []
+        proba = self.predict_proba(texts)
+        chosen = proba.argmax(axis=1)
+        return [self.classes_[c] for c in chosen], proba[np.arange(len(texts)), chosen].round(3).tolist()
+
+    # -- persistence -------------------------------------------------------------------------
+    def save(self, folder: str | Path) -> Path:
+        """Write ``model.json`` and ``weights.npz`` into ``folder``."""
+        self._check_fitted()
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        terms = sorted(self.vocabulary_, key=self.vocabulary_.__getitem__)
+        meta: dict[str, Any] = {
+            "format": FORMAT,
+            "params": {**self.get_params(), "char_ngrams": list(self.char_ngrams)},
+            "classes": self.classes_,
+            "terms": terms,
+        }
+        (folder / "model.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        np.savez(folder / "weights.npz", coef=self.coef_, intercept=self.intercept_, idf=self.idf_)
+        return folder
+
+
+def load_classifier(folder: str | Path) -> TextClassifier:
+    """Load a classifier saved by ``TextClassifier.save`` (JSON and numpy only, no pickle)."""
+    folder = Path(folder)
+    try:
+        meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+        with np.load(folder / "weights.npz", allow_pickle=False) as weights:
+            coef, intercept, idf = weights["coef"], weights["intercept"], weights["idf"]
+    except FileNotFoundError as exc:
+        raise ModelError(f"{folder}: not a goldideas model folder (no {Path(exc.filename).name})") from exc
+    except (ValueError, KeyError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{folder}: the model files are damaged ({exc})") from exc
+    if meta.get("format") != FORMAT:
+        raise ModelError(f"{folder}: unknown model format {meta.get('format')!r}; expected {FORMAT}")
+    params = meta["params"]
+    model = TextClassifier(
+        C=params["C"], char_ngrams=tuple(params["char_ngrams"]), min_df=params["min_df"],
+        self_training=params["self_training"], self_training_threshold=params["self_training_threshold"],
+    )
+    model.vocabulary_ = {t: i for i, t in enumerate(meta["terms"])}
+    model.classes_ = list(meta["classes"])
+    model.coef_, model.intercept_, model.idf_ = coef, intercept, idf
+    if coef.shape[1] != len(model.vocabulary_) or len(idf) != len(model.vocabulary_):
+        raise ModelError(f"{folder}: weights do not match the vocabulary; retrain the model")
+    return model
+
+
+def cross_validate(
+    texts: Sequence[str], labels: Sequence[str], model: TextClassifier, folds: int = 5,
+    seed: int = 1322, unlabeled: Sequence[str] = (),
+) -> float:
+    """Macro-F1 of stratified k-fold cross-validation."""
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold
+
+    y = np.asarray(labels, dtype=object)
+    predicted = np.empty(len(y), dtype=object)
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for train, test in splitter.split(np.zeros(len(y)), y):
+        fold = TextClassifier(**model.get_params())
+        fold.fit([texts[i] for i in train], y[train].tolist(), unlabeled)
+        predicted[test] = fold.predict([texts[i] for i in test])[0]
+    return float(f1_score(y, predicted, average="macro"))

@@ -1,0 +1,118 @@
+"""A classifier for any taxonomy: training, saving without pickle, loading, determinism."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from goldideas.classifier import TextClassifier, cross_validate, load_classifier
+from goldideas.cli import app
+from goldideas.errors import ModelError
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def labelled(corpus: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Kept corpus suggestions with their gold theme: a labelled set like a bureau's."""
+    kept = gold.loc[gold["status"] == "kept", ["id", "theme"]]
+    return corpus.merge(kept, on="id").groupby("theme").head(40).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def fitted(labelled: pd.DataFrame) -> TextClassifier:
+    return TextClassifier().fit(labelled["text"].tolist(), labelled["theme"].tolist())
+
+
+def test_predicts_known_labels_with_probabilities(fitted: TextClassifier, labelled: pd.DataFrame) -> None:
+    labels, confidence = fitted.predict(labelled["text"].tolist()[:20])
+    assert set(labels) <= set(fitted.classes_)
+    assert all(0 < c <= 1 for c in confidence)
+    assert np.allclose(fitted.predict_proba(["建议公积金提取全程网办"]).sum(axis=1), 1)
+
+
+def test_save_and_load_give_the_same_predictions(fitted: TextClassifier, tmp_path: Path) -> None:
+    texts = ["建议公积金提取全程网办", "建议延长地铁末班车", "建议推行首违不罚"]
+    loaded = load_classifier(fitted.save(tmp_path / "model"))
+    assert loaded.predict(texts) == fitted.predict(texts)
+
+
+def test_saved_model_is_json_and_numpy_only(fitted: TextClassifier, tmp_path: Path) -> None:
+    folder = fitted.save(tmp_path / "model")
+    assert sorted(p.name for p in folder.iterdir()) == ["model.json", "weights.npz"]
+    json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    with np.load(folder / "weights.npz", allow_pickle=False) as weights:  # raises if pickled
+        assert set(weights.files) == {"coef", "intercept", "idf"}
+
+
+def test_training_is_deterministic(labelled: pd.DataFrame) -> None:
+    texts, labels = labelled["text"].tolist(), labelled["theme"].tolist()
+    a = TextClassifier().fit(texts, labels)
+    b = TextClassifier().fit(texts, labels)
+    assert np.array_equal(a.coef_, b.coef_)
+
+
+def test_cross_validation_beats_chance(labelled: pd.DataFrame) -> None:
+    score = cross_validate(labelled["text"].tolist(), labelled["theme"].tolist(), TextClassifier(), folds=3)
+    assert score > 1 / 6 + 0.3
+
+
+def test_unfitted_model_says_so() -> None:
+    with pytest.raises(ModelError, match="not fitted yet"):
+        TextClassifier().predict(["建议"])
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        pytest.param({}, "not a goldideas model folder", id="empty-folder"),
+        pytest.param({"model.json": "{", "weights.npz": ""}, "damaged", id="damaged"),
+    ],
+)
+def test_bad_model_folders_are_named(tmp_path: Path, files: dict[str, str], message: str) -> None:
+    for name, content in files.items():
+        (tmp_path / name).write_text(content)
+    with pytest.raises(ModelError, match=message):
+        load_classifier(tmp_path)
+
+
+def test_a_pickled_weights_file_is_refused(fitted: TextClassifier, tmp_path: Path) -> None:
+    folder = fitted.save(tmp_path / "model")
+    np.savez(folder / "weights.npz", coef=np.array([object()], dtype=object),
+             intercept=fitted.intercept_, idf=fitted.idf_)
+    with pytest.raises(ModelError, match="damaged"):
+        load_classifier(folder)
+
+
+def test_cli_train_classify_and_screen_with_the_model(labelled: pd.DataFrame, tmp_path: Path) -> None:
+    source = tmp_path / "labelled.csv"
+    labelled.assign(title=labelled["text"].str[:10]).to_csv(source, index=False)
+    model = tmp_path / "model"
+    result = runner.invoke(app, ["train", str(source), "--label-column", "theme", "--text-column", "title",
+                                 "--text-column", "text", "--model", str(model), "--folds", "3"])
+    assert result.exit_code == 0, result.output
+    assert "3-fold cross-validated macro-F1" in result.stdout
+    out = tmp_path / "labels.csv"
+    result = runner.invoke(app, ["classify", str(source), "--model", str(model), "--text-column", "title",
+                                 "--text-column", "text", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    labels = pd.read_csv(out)
+    assert list(labels.columns) == ["id", "label", "confidence"] and len(labels) == len(labelled)
+    screened = tmp_path / "screened.csv"
+    result = runner.invoke(app, ["screen", str(source), "--theme-model", str(model), "-o", str(screened)])
+    assert result.exit_code == 0, result.output
+    themes = set(pd.read_csv(screened, keep_default_na=False)["theme"]) - {""}
+    assert themes <= set(labelled["theme"])
+
+
+def test_train_names_a_label_with_too_few_rows(tmp_path: Path) -> None:
+    source = tmp_path / "few.csv"
+    pd.DataFrame({"text": ["公积金提取"] * 6 + ["地铁"], "label": ["a"] * 6 + ["b"]}).to_csv(source, index=False)
+    result = runner.invoke(app, ["train", str(source), "--label-column", "label", "--model", str(tmp_path / "m")])
+    assert result.exit_code == 2
+    assert "a label has only 1 rows; each needs at least 5" in result.stderr
