@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -35,6 +36,11 @@ IdColumn = Annotated[str | None, typer.Option(help="Id column; default: id, else
 Encoding = Annotated[str | None, typer.Option(help="CSV encoding; default: detected")]
 Sheet = Annotated[str | None, typer.Option(help="XLSX sheet name or index; default: first")]
 UniqueIds = Annotated[bool, typer.Option("--make-ids-unique", help="Suffix repeated ids instead of failing")]
+
+
+class RankBy(StrEnum):
+    HEAT = "heat"
+    MESSAGES = "messages"
 
 
 def _fail(exc: GoldideasError) -> None:
@@ -267,6 +273,47 @@ def classify_command(
     except GoldideasError as exc:
         _fail(exc)
     typer.echo(f"wrote {len(result)} rows to {output}")
+
+
+@app.command("topics")
+def topics_command(
+    input: Annotated[Path | None, typer.Argument(help="CSV, XLSX or JSONL; default: the corpus")] = None,
+    text_column: TextColumns = None,
+    id_column: IdColumn = None,
+    likes_column: Annotated[str | None, typer.Option(help="Column of likes, added to the heat")] = None,
+    top: Annotated[int, typer.Option(min=1, max=1000, help="How many topics to print")] = 10,
+    rank_by: Annotated[RankBy, typer.Option(help="heat (messages + likes) or messages")] = RankBy.HEAT,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the topics here")] = None,
+    encoding: Encoding = None,
+    sheet: Sheet = None,
+    make_ids_unique: UniqueIds = False,
+) -> None:
+    """Rank what people write about by heat: submissions (re-posts included) plus likes.
+
+    Example: goldideas topics 附件3.xlsx --text-column 留言主题 --text-column 留言详情
+    --likes-column 点赞数
+    """
+    try:
+        if output:
+            _check_output(output)
+        frame = read_suggestions(
+            input or CORPUS_SUGGESTIONS, text_columns=text_column, id_column=id_column,
+            encoding=encoding, sheet=sheet, make_ids_unique=make_ids_unique,
+            extra_columns=[likes_column] if likes_column else [],
+        )
+        likes = None
+        if likes_column:
+            numbers = pd.to_numeric(frame[likes_column], errors="coerce")
+            likes = numbers.fillna(0).clip(lower=0).astype(int).tolist()
+        table = screen(frame[["id", "text", "submitted_at"]]).hot_topics(likes, top, rank_by.value)
+        if output:
+            write_table(table, output)
+    except GoldideasError as exc:
+        _fail(exc)
+    typer.echo(f"{'topic':<6} {'heat':>6} {'msgs':>5} {'likes':>6}  label / example")
+    for row in table.itertuples(index=False):
+        typer.echo(f"{row.topic_id:<6} {row.heat:>6} {row.messages:>5} {row.likes:>6}  {row.label}")
+        typer.echo(f"{'':<27}{row.example_id}: {row.example}")
 
 
 def run() -> None:  # pragma: no cover - the console entry point

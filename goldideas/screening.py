@@ -6,8 +6,8 @@ import multiprocessing
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,10 +29,12 @@ from .quality import (
 from .reasons import Reason, Status
 from .segment import Tokenizer
 from .themes import LexiconThemes, load_themes
+from .topics import find_topics
 
 COLUMNS = [
     "id", "text", "status", "reasons", "duplicate_of", "group_id", "group_size", "similarity",
-    "quality_score", "compliance_rule", "theme", "theme_confidence", "explanation", "text_redacted",
+    "quality_score", "compliance_rule", "theme", "theme_confidence", "topic_id", "topic_label",
+    "explanation", "text_redacted",
 ]
 
 
@@ -52,8 +54,22 @@ class Verdict:
     compliance_rule: str
     theme: str
     theme_confidence: float | None
+    topic_id: str
+    topic_label: str
     explanation: str
     text_redacted: str
+
+
+@dataclass(frozen=True)
+class TopicSummary:
+    """A sub-topic of the kept suggestions of one theme; representatives are row indexes."""
+
+    topic_id: str
+    theme: str
+    label: str
+    size: int
+    heat: int
+    representatives: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,8 @@ class Screening:
 
     verdicts: tuple[Verdict, ...]
     config: Config
+    words: tuple[tuple[str, ...], ...] = field(default=(), repr=False, compare=False)
+    topic_records: tuple[TopicSummary, ...] = field(default=(), repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.verdicts)
@@ -75,11 +93,52 @@ class Screening:
                 "group_id": v.group_id, "group_size": v.group_size, "similarity": v.similarity,
                 "quality_score": v.quality_score, "compliance_rule": v.compliance_rule,
                 "theme": v.theme, "theme_confidence": v.theme_confidence,
+                "topic_id": v.topic_id, "topic_label": v.topic_label,
                 "explanation": v.explanation, "text_redacted": v.text_redacted,
             }
             for v in self.verdicts
         ]
         return pd.DataFrame.from_records(records, columns=COLUMNS)
+
+    def topics(self) -> pd.DataFrame:
+        """Sub-topics of the kept suggestions within each theme, hottest first: topic_id, theme,
+        label, size (kept suggestions), heat (submissions behind them, duplicates included),
+        representatives (the most central ids)."""
+        frame = pd.DataFrame(
+            [{**asdict(t), "representatives": ";".join(self.verdicts[i].id for i in t.representatives)}
+             for t in self.topic_records],
+            columns=["topic_id", "theme", "label", "size", "heat", "representatives"],
+        )
+        return frame.sort_values(["heat", "size", "topic_id"], ascending=[False, False, True],
+                                 ignore_index=True)
+
+    def hot_topics(
+        self, likes: Sequence[int] | None = None, top: int = 10, rank_by: str = "heat"
+    ) -> pd.DataFrame:
+        """Topics over every submission (kept or not), a duplicate group counted as one item
+        whose heat is its number of submissions plus their likes: what people ask about most.
+        ``rank_by`` is "heat" or "messages"."""
+        groups: dict[str, list[int]] = {}
+        for i, v in enumerate(self.verdicts):
+            groups.setdefault(v.group_id, []).append(i)
+        index_of = {v.id: i for i, v in enumerate(self.verdicts)}
+        keys = list(groups)
+        likes_arr = [int(x) for x in likes] if likes is not None else [0] * len(self.verdicts)
+        heat = [len(groups[k]) + sum(likes_arr[i] for i in groups[k]) for k in keys]
+        topics, _ = find_topics([self.words[index_of[k]] for k in keys], heat, prefix="H")
+        if rank_by == "messages":
+            topics.sort(key=lambda t: (-sum(len(groups[keys[m]]) for m in t.members), -t.heat, t.topic_id))
+        records = []
+        for t in topics[:top]:
+            members = [i for m in t.members for i in groups[keys[m]]]
+            first = self.verdicts[index_of[keys[t.representatives[0]]]]
+            records.append({
+                "topic_id": t.topic_id, "label": t.label, "messages": len(members),
+                "likes": sum(likes_arr[i] for i in members), "heat": t.heat,
+                "example_id": first.id, "example": " ".join(first.text_redacted.split())[:60],
+            })
+        return pd.DataFrame(records, columns=["topic_id", "label", "messages", "likes", "heat",
+                                              "example_id", "example"])
 
     def summary(self) -> dict[str, int]:
         """The funnel: rows → after dedup → after compliance → after quality (= kept)."""
@@ -150,6 +209,40 @@ def assign_themes(found: list[_Analysis], config: Config) -> list[tuple[str, flo
         labels, confidence = result.labels, result.confidence.tolist()
     by_text = {t: (label, float(c)) for t, label, c in zip(distinct, labels, confidence, strict=True)}
     return [by_text[a.norm.normalized] for a in found]
+
+
+def _final_status(
+    own: list[tuple[Status, tuple[Reason, ...]]], links: dict[int, DuplicateLink],
+    group_of: dict[int, int], i: int,
+) -> Status:
+    if i in links and own[group_of[i]][0] is Status.KEPT:
+        return Status.DUPLICATE
+    return own[i][0]
+
+
+def assign_topics(
+    words: Sequence[Sequence[str]], statuses: list[Status], themes: list[tuple[str, float]],
+    sizes: Counter[int],
+) -> tuple[dict[int, tuple[str, str]], list[TopicSummary]]:
+    """Sub-topics of the kept rows within each theme: row index → (topic_id, label), and one
+    record per topic (its theme, label, size, heat and most central rows)."""
+    by_theme: dict[str, list[int]] = {}
+    for i, status in enumerate(statuses):
+        if status is Status.KEPT:
+            by_theme.setdefault(themes[i][0], []).append(i)
+    out: dict[int, tuple[str, str]] = {}
+    records: list[TopicSummary] = []
+    for theme, rows in sorted(by_theme.items()):
+        topics, index = find_topics([words[i] for i in rows], [sizes[i] for i in rows], prefix=f"{theme}-")
+        for row, k in zip(rows, index.tolist(), strict=True):
+            out[row] = (topics[k].topic_id, topics[k].label)
+        records.extend(
+            TopicSummary(
+                t.topic_id, theme, t.label, t.size, t.heat, tuple(rows[m] for m in t.representatives)
+            )
+            for t in topics
+        )
+    return out, records
 
 
 def _own_verdict(hit: ComplianceHit | None, quality: QualityResult) -> tuple[Status, tuple[Reason, ...]]:
@@ -271,6 +364,10 @@ def screen(
     group_of = {i: link.representative for i, link in links.items()}
     sizes = Counter(group_of.get(i, i) for i in range(len(rows)))
     themes = assign_themes(found, config)
+    statuses = [_final_status(own, links, group_of, i) for i in range(len(rows))]
+    lexicons = _lexicons(config.quality.lexicons)
+    topic_words = [tuple(w for w in a.words if not lexicons.is_generic(w)) for a in found]
+    topics, topic_records = assign_topics(topic_words, statuses, themes, sizes)
     verdicts = []
     for i, (text, a) in enumerate(zip(texts, found, strict=True)):
         link = links.get(i)
@@ -278,8 +375,9 @@ def screen(
         status, reasons = own[i]
         if link is not None and own[rep][0] is Status.KEPT:
             status, reasons = Status.DUPLICATE, (link.reason,)
-        # a duplicate is filed under its representative's theme; rejected rows have none
+        # a duplicate is filed under its representative's theme and topic; rejected rows have none
         theme, theme_confidence = themes[rep] if status in _THEMED else ("", None)
+        topic_id, topic_label = topics.get(rep, ("", "")) if status in _THEMED else ("", "")
         verdicts.append(
             Verdict(
                 id=ids[i], text=text, status=status, reasons=reasons,
@@ -289,8 +387,10 @@ def screen(
                 quality_score=a.quality.score,
                 compliance_rule=a.hit.citation if a.hit is not None else "",
                 theme=theme, theme_confidence=theme_confidence,
+                topic_id=topic_id, topic_label=topic_label,
                 explanation=_explain(status, reasons, link, ids[rep], a.hit, a.quality, sizes[rep]),
                 text_redacted=redact(text),
             )
         )
-    return Screening(verdicts=tuple(verdicts), config=config)
+    return Screening(verdicts=tuple(verdicts), config=config, words=tuple(topic_words),
+                     topic_records=tuple(topic_records))

@@ -1,0 +1,116 @@
+"""Sub-topics and hot topics: what people actually ask for, and how loudly.
+
+Rule for the number of topics: average-linkage clustering on cosine distances of word TF-IDF
+vectors, cut where clusters stop being similar (``distance_threshold``, default 0.9, i.e. the
+members of a topic share on average at least a tenth of their weighted words). Above
+``max_items`` items, the first ``max_items`` by heat are clustered and the rest join their
+nearest topic. Labels: the top words of each topic by class-based TF-IDF (c-TF-IDF).
+Deterministic: no random initialisation anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
+
+from .vectors import term_matrix, tfidf
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One topic: a label of a few keywords, its size and heat, and its best examples."""
+
+    topic_id: str
+    label: str
+    size: int  # items (distinct suggestions) in the topic
+    heat: int  # submissions behind it, duplicates included, plus likes where given
+    representatives: tuple[int, ...]  # item indexes, most central first
+    members: tuple[int, ...]
+
+
+def _cluster(vectors: sparse.csr_matrix, threshold: float) -> np.ndarray:
+    n = vectors.shape[0]
+    if n == 1:
+        return np.zeros(1, dtype=np.int64)
+    similarity = (vectors @ vectors.T).toarray()
+    distance = np.clip(1 - similarity, 0, 2)
+    np.fill_diagonal(distance, 0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    labels: np.ndarray = fcluster(tree, t=threshold, criterion="distance") - 1
+    return labels
+
+
+def ctfidf_labels(words: Sequence[Sequence[str]], labels: np.ndarray, top: int) -> dict[int, list[str]]:
+    """The ``top`` words of each cluster by class-based TF-IDF: frequent in the cluster, rare
+    across clusters (W = tf(t, c) · log(1 + A / tf(t)), A the mean words per cluster)."""
+    clusters = sorted(set(labels.tolist()))
+    docs = [[w for i in np.flatnonzero(labels == c).tolist() for w in words[i]] for c in clusters]
+    counts = term_matrix(docs)
+    vocab: dict[str, int] = {}
+    for doc in docs:
+        for w in doc:
+            vocab.setdefault(w, len(vocab))
+    terms = sorted(vocab, key=vocab.__getitem__)
+    tf_total = np.asarray(counts.sum(axis=0)).ravel()
+    average = counts.sum() / max(len(clusters), 1)
+    weights = counts.multiply(np.log1p(average / np.maximum(tf_total, 1))).tocsr()
+    out = {}
+    for row, c in enumerate(clusters):
+        lo, hi = weights.indptr[row], weights.indptr[row + 1]
+        order = np.argsort(-weights.data[lo:hi], kind="stable")
+        out[c] = [terms[weights.indices[lo:hi][k]] for k in order[:top]]
+    return out
+
+
+def find_topics(
+    words: Sequence[Sequence[str]],
+    heat: Sequence[int] | None = None,
+    prefix: str = "T",
+    distance_threshold: float = 0.9,
+    max_items: int = 3000,
+    label_words: int = 4,
+    min_word_chars: int = 2,
+) -> tuple[list[Topic], np.ndarray]:
+    """Topics of items given their content words; returns topics by heat and each item's
+    topic index (into the returned list)."""
+    n = len(words)
+    if n == 0:
+        return [], np.zeros(0, dtype=np.int64)
+    heat_arr = np.asarray(heat if heat is not None else [1] * n, dtype=np.int64)
+    kept_words = [[w for w in ws if len(w) >= min_word_chars and not w.isdigit()] for ws in words]
+    vectors = tfidf(kept_words) if any(kept_words) else sparse.csr_matrix((n, 1), dtype=np.float32)
+    order = np.argsort(-heat_arr, kind="stable")
+    core = np.sort(order[:max_items])
+    labels = np.full(n, -1, dtype=np.int64)
+    labels[core] = _cluster(vectors[core], distance_threshold)
+    rest = np.setdiff1d(np.arange(n), core)
+    centroids = sparse.csr_matrix(np.vstack([
+        np.asarray(vectors[core[labels[core] == c]].mean(axis=0)) for c in range(labels.max() + 1)
+    ]))
+    if len(rest):
+        labels[rest] = np.asarray((vectors[rest] @ centroids.T).todense()).argmax(axis=1).ravel()
+    names = ctfidf_labels(kept_words, labels, label_words)
+    topics = []
+    for c in range(labels.max() + 1):
+        members = np.flatnonzero(labels == c)
+        centrality = np.asarray((vectors[members] @ centroids[c].T).todense()).ravel()
+        ranked = members[np.argsort(-centrality, kind="stable")]
+        topics.append((int(heat_arr[members].sum()), c, members, ranked))
+    topics.sort(key=lambda t: (-t[0], -len(t[2]), t[1]))
+    out, index_of = [], {}
+    for rank, (total, c, members, ranked) in enumerate(topics, start=1):
+        index_of[c] = rank - 1
+        out.append(Topic(
+            topic_id=f"{prefix}{rank:03d}",
+            label="·".join(names.get(c, [])) or "(无关键词)",
+            size=len(members),
+            heat=total,
+            representatives=tuple(int(i) for i in ranked[:3]),
+            members=tuple(int(i) for i in members),
+        ))
+    return out, np.array([index_of[c] for c in labels.tolist()], dtype=np.int64)
