@@ -10,12 +10,12 @@ import bisect
 import re
 import re._constants as sre_constants  # the parser's opcodes: see _literal_prefixes
 import re._parser as sre_parser
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ModelError
+from .io import read_toml
 from .reasons import Reason, Status
 
 _SENTENCE_END = re.compile(r"[。!?;！？；\n]")
@@ -186,12 +186,7 @@ def _parse_rule(raw: dict[str, object], where: str) -> Rule:
 def load_rulebook(path: str | Path) -> Rulebook:
     """Read and validate a TOML rulebook; errors name the rule and the field."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ModelError(f"{path}: no such rulebook") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ModelError(f"{path}: not valid TOML ({exc})") from exc
+    data = read_toml(path, "rulebook")
     raw_rules = data.get("rule", [])
     if not raw_rules:
         raise ModelError(f"{path}: no [[rule]] entries")

@@ -8,12 +8,14 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import tomllib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from .errors import InputError
+from .errors import InputError, ModelError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = REPO_ROOT / "corpus"
@@ -31,6 +33,17 @@ _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 def model_path(name: str) -> Path:
     """Path of a file shipped in ``models/``."""
     return MODELS_DIR / name
+
+
+def read_toml(path: str | Path, what: str) -> dict[str, Any]:
+    """A TOML model file (rulebook, lexicons, taxonomy) as a dict; ``what`` names it in errors."""
+    path = Path(path)
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ModelError(f"{path}: no such {what} file (the defaults ship in models/)") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{path}: not valid TOML ({exc})") from exc
 
 
 def _suffix(path: Path) -> str:

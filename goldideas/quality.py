@@ -7,13 +7,13 @@ numbers or time limits; business-environment vocabulary; off-topic vocabulary; r
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import QualityConfig
 from .errors import ModelError
+from .io import read_toml
 from .reasons import Reason
 
 _NUMBER = re.compile(r"\d+|[一二两三四五六七八九十百千万]+(个|天|日|周|月|年|小时|分钟|元|万|次|项|家|人|%)")
@@ -57,12 +57,7 @@ def _count(words: Sequence[str], text: str, stop: int) -> int:
 
 def load_lexicons(path: str | Path) -> Lexicons:
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ModelError(f"{path}: missing; it ships in models/ (restore it from git)") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ModelError(f"{path}: not valid TOML ({exc})") from exc
+    data = read_toml(path, "lexicon")
     keys = ("generic", "proposal_cues", "off_topic", "objects", "complaint_cues")
     for key in keys:
         if not isinstance(data.get(key), list):

@@ -8,7 +8,6 @@ can train a classifier instead (``goldideas.classifier``).
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import ModelError
-from .io import model_path
+from .io import model_path, read_toml
 from .vectors import term_matrix
 
 DEFAULT_THEMES = "themes.toml"
@@ -40,12 +39,7 @@ def _default_weight(seed: str) -> float:
 def load_themes(path: str | Path | None = None) -> tuple[ThemeSpec, ...]:
     """Read a taxonomy: ``[[theme]]`` tables with id, name, description, seeds, weights."""
     path = Path(path) if path else model_path(DEFAULT_THEMES)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ModelError(f"{path}: no such theme file") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ModelError(f"{path}: not valid TOML ({exc})") from exc
+    data = read_toml(path, "theme")
     specs = []
     for index, raw in enumerate(data.get("theme", []), start=1):
         where = f"{path}: theme {index}"

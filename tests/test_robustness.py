@@ -286,3 +286,21 @@ def test_jsonl_reader_on_random_objects(tmp_path_factory, rows: list[dict[str, o
     except InputError:
         return
     assert len(frame) == len(rows)
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "tipdm2020c"
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="../shared/data is not beside the project")
+def test_a_real_messy_spreadsheet(tmp_path: Path) -> None:
+    """Real citizen messages: Chinese headers, tabs and line breaks in cells, a repeated id."""
+    source = SHARED / "labelled_sample_附件2_495.xlsx"
+    args = ["screen", str(source), "--id-column", "留言编号", "--text-column", "留言主题",
+            "--text-column", "留言详情"]
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 2 and "duplicate ids 37042" in refused.stderr
+    out = tmp_path / "out.xlsx"
+    result = runner.invoke(app, [*args, "--make-ids-unique", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    back = read_table(out)
+    assert len(back) == 495 and back["id"].is_unique
