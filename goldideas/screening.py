@@ -29,7 +29,7 @@ from .quality import (
 from .reasons import Reason, Status
 from .segment import Tokenizer
 from .themes import LexiconThemes, load_themes
-from .topics import find_topics
+from .topics import find_topics, rank_hot_topics
 
 COLUMNS = [
     "id", "text", "status", "reasons", "duplicate_of", "group_id", "group_size", "similarity",
@@ -78,7 +78,7 @@ class Screening:
 
     verdicts: tuple[Verdict, ...]
     config: Config
-    words: tuple[tuple[str, ...], ...] = field(default=(), repr=False, compare=False)
+    topic_words: tuple[tuple[str, ...], ...] = field(default=(), repr=False, compare=False)
     topic_records: tuple[TopicSummary, ...] = field(default=(), repr=False, compare=False)
 
     def __len__(self) -> int:
@@ -118,25 +118,16 @@ class Screening:
         """Topics over every submission (kept or not), a duplicate group counted as one item
         whose heat is its number of submissions plus their likes: what people ask about most.
         ``rank_by`` is "heat" or "messages"."""
-        groups: dict[str, list[int]] = {}
-        for i, v in enumerate(self.verdicts):
-            groups.setdefault(v.group_id, []).append(i)
-        index_of = {v.id: i for i, v in enumerate(self.verdicts)}
-        keys = list(groups)
-        likes_arr = [int(x) for x in likes] if likes is not None else [0] * len(self.verdicts)
-        heat = [len(groups[k]) + sum(likes_arr[i] for i in groups[k]) for k in keys]
-        topics, _ = find_topics([self.words[index_of[k]] for k in keys], heat, prefix="H")
-        if rank_by == "messages":
-            topics.sort(key=lambda t: (-sum(len(groups[keys[m]]) for m in t.members), -t.heat, t.topic_id))
-        records = []
-        for t in topics[:top]:
-            members = [i for m in t.members for i in groups[keys[m]]]
-            first = self.verdicts[index_of[keys[t.representatives[0]]]]
-            records.append({
-                "topic_id": t.topic_id, "label": t.label, "messages": len(members),
-                "likes": sum(likes_arr[i] for i in members), "heat": t.heat,
-                "example_id": first.id, "example": " ".join(first.text_redacted.split())[:60],
-            })
+        if likes is not None and len(likes) != len(self.verdicts):
+            raise InputError(f"{len(likes)} likes for {len(self.verdicts)} rows; give one per row")
+        row_of = {v.id: i for i, v in enumerate(self.verdicts)}
+        representative = [row_of[v.group_id] for v in self.verdicts]
+        hot = rank_hot_topics(representative, self.topic_words, likes, top, rank_by)
+        records = [
+            {**asdict(t), "example_id": self.verdicts[t.example_row].id,
+             "example": " ".join(self.verdicts[t.example_row].text_redacted.split())[:60]}
+            for t in hot
+        ]
         return pd.DataFrame(records, columns=["topic_id", "label", "messages", "likes", "heat",
                                               "example_id", "example"])
 
@@ -392,5 +383,5 @@ def screen(
                 text_redacted=redact(text),
             )
         )
-    return Screening(verdicts=tuple(verdicts), config=config, words=tuple(topic_words),
+    return Screening(verdicts=tuple(verdicts), config=config, topic_words=tuple(topic_words),
                      topic_records=tuple(topic_records))

@@ -114,3 +114,45 @@ def find_topics(
             members=tuple(int(i) for i in members),
         ))
     return out, np.array([index_of[c] for c in labels.tolist()], dtype=np.int64)
+
+
+RANKINGS = ("heat", "messages")
+
+
+@dataclass(frozen=True)
+class HotTopic:
+    """A topic over all submissions; ``example_row`` is its most central row."""
+
+    topic_id: str
+    label: str
+    messages: int
+    likes: int
+    heat: int
+    example_row: int
+
+
+def rank_hot_topics(
+    representative: Sequence[int], words: Sequence[Sequence[str]], likes: Sequence[int] | None,
+    top: int, rank_by: str = "heat",
+) -> list[HotTopic]:
+    """Topics over rows, each duplicate group one item (its representative's words, given as
+    each row's representative row) whose heat is its number of rows plus their likes; the
+    ``top`` of them."""
+    if rank_by not in RANKINGS:
+        raise ValueError(f"rank_by must be one of {', '.join(RANKINGS)}; got {rank_by!r}")
+    groups: dict[int, list[int]] = {}
+    for i, rep in enumerate(representative):
+        groups.setdefault(rep, []).append(i)
+    keys = list(groups)
+    likes_of = list(likes) if likes is not None else [0] * len(representative)
+    heat = [len(groups[k]) + sum(likes_of[i] for i in groups[k]) for k in keys]
+    topics, _ = find_topics([words[k] for k in keys], heat, prefix="H")
+    messages = {t.topic_id: sum(len(groups[keys[m]]) for m in t.members) for t in topics}
+    if rank_by == "messages":
+        topics.sort(key=lambda t: (-messages[t.topic_id], -t.heat, t.topic_id))
+    out = []
+    for t in topics[:top]:
+        rows = [i for m in t.members for i in groups[keys[m]]]
+        out.append(HotTopic(t.topic_id, t.label, messages[t.topic_id], sum(likes_of[i] for i in rows),
+                            t.heat, keys[t.representatives[0]]))
+    return out

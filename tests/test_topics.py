@@ -81,3 +81,13 @@ def test_cli_topics(tmp_path) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(app, ["topics", str(source), "--likes-column", "likes", "--top", "1"])
     assert result.exit_code == 0, result.output
     assert "搅拌站" in result.stdout
+
+
+def test_hot_topics_check_their_arguments() -> None:
+    from goldideas import InputError
+
+    result = screen(["小区旁边建搅拌站", "地铁末班车太早"])
+    with pytest.raises(InputError, match="1 likes for 2 rows"):
+        result.hot_topics(likes=[3])
+    with pytest.raises(ValueError, match="rank_by must be one of heat, messages"):
+        result.hot_topics(rank_by="likes")
