@@ -19,7 +19,9 @@ from .corpus import check_corpus
 from .errors import GoldideasError
 from .evaluate import evaluate
 from .io import CORPUS_SUGGESTIONS, load_corpus, load_gold, read_suggestions, read_table, write_table
+from .overrides import apply_overrides
 from .screening import screen
+from .workbook import write_workbook
 
 app = typer.Typer(
     help="Screen public suggestions (金点子): duplicates, compliance, quality.",
@@ -124,6 +126,9 @@ def screen_command(
     theme_model: Annotated[
         Path | None, typer.Option(help="A model folder from `goldideas train`, instead of the six themes")
     ] = None,
+    overrides: Annotated[
+        Path | None, typer.Option(help="Staff decisions (id, status, note) applied over the rules")
+    ] = None,
     encoding: Encoding = None,
     sheet: Sheet = None,
     make_ids_unique: UniqueIds = False,
@@ -149,8 +154,13 @@ def screen_command(
         if output:
             _check_output(output)
         result = screen(frame, settings)
+        if overrides is not None:
+            result = apply_overrides(result, read_table(overrides), str(overrides))
         _print_funnel(result.summary())
-        if output:
+        if output and output.suffix.lower() == ".xlsx":
+            write_workbook(result, output, input or CORPUS_SUGGESTIONS)
+            typer.echo(f"wrote the workbook of {len(result)} rows to {output}")
+        elif output:
             write_table(result.to_frame(), output)
             typer.echo(f"wrote {len(result)} rows to {output}")
     except GoldideasError as exc:

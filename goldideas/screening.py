@@ -34,7 +34,7 @@ from .topics import find_topics, rank_hot_topics
 COLUMNS = [
     "id", "text", "status", "reasons", "duplicate_of", "group_id", "group_size", "similarity",
     "quality_score", "compliance_rule", "theme", "theme_confidence", "topic_id", "topic_label",
-    "explanation", "text_redacted",
+    "explanation", "text_redacted", "decided_by", "note",
 ]
 
 
@@ -58,6 +58,8 @@ class Verdict:
     topic_label: str
     explanation: str
     text_redacted: str
+    decided_by: str = "rule"  # "rule", or "staff" where an override decided
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class Screening:
                 "theme": v.theme, "theme_confidence": v.theme_confidence,
                 "topic_id": v.topic_id, "topic_label": v.topic_label,
                 "explanation": v.explanation, "text_redacted": v.text_redacted,
+                "decided_by": v.decided_by, "note": v.note,
             }
             for v in self.verdicts
         ]
