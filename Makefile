@@ -23,7 +23,8 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 bench: $(STAMP)
-	@test -f bench/bench_screen.py && $(PY) bench/bench_screen.py || echo "no benchmark yet"
+	$(PY) bench/bench_screen.py
+	$(PY) bench/bench_triage.py
 
 check: $(STAMP)
 	$(VENV)/bin/goldideas screen --output out/screened.csv

@@ -21,6 +21,7 @@ from .evaluate import evaluate
 from .io import CORPUS_SUGGESTIONS, load_corpus, load_gold, read_suggestions, read_table, write_table
 from .overrides import apply_overrides
 from .screening import screen
+from .triage import TriageIndex, load_index, triage, triage_round
 from .workbook import write_workbook
 
 app = typer.Typer(
@@ -324,6 +325,80 @@ def topics_command(
     for row in table.itertuples(index=False):
         typer.echo(f"{row.topic_id:<6} {row.heat:>6} {row.messages:>5} {row.likes:>6}  {row.label}")
         typer.echo(f"{'':<27}{row.example_id}: {row.example}")
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+@app.command("index")
+def index_command(
+    screened: Annotated[Path, typer.Argument(help="Output of goldideas screen (CSV or JSONL)")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the index to")],
+) -> None:
+    """Index the kept and duplicate suggestions of a screened round, for triage.
+
+    Example: goldideas index out/screened.csv -o out/index
+    """
+    try:
+        index = TriageIndex().fit(read_table(screened))
+        index.save(output)
+    except GoldideasError as exc:
+        _fail(exc)
+    typer.echo(f"indexed {len(index.ids_)} suggestions into {output}")
+
+
+def _print_triage(answer: dict[str, object]) -> None:
+    typer.echo(f"结论 status: {answer['status']}  {answer['explanation']}")
+    typer.echo(f"主题 theme: {answer['theme'] or '-'}")
+    if answer["compliance_rule"]:
+        typer.echo(f"合规 compliance: {answer['compliance_rule']}")
+    similar = answer["similar"]
+    assert isinstance(similar, list)
+    for match in similar:
+        typer.echo(f"  {match['similarity']:.2f}  {match['id']} [{match['status']}] {match['text'][:50]}")
+
+
+@app.command("triage")
+def triage_command(
+    text: Annotated[str | None, typer.Argument(help="One new idea")] = None,
+    index: Annotated[Path | None, typer.Option(help="Index of an earlier round (goldideas index)")] = None,
+    format: Annotated[
+        Format, typer.Option("--format", help="table for people, json for machines")
+    ] = Format.TABLE,
+    file: Annotated[Path | None, typer.Option(help="A new round to screen against the index")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write the new round")
+    ] = None,
+    text_column: TextColumns = None,
+    id_column: IdColumn = None,
+) -> None:
+    """Triage one new idea (or a new round) against an earlier round.
+
+    Example: goldideas triage "建议不动产登记开通周末预约" --index out/index
+    """
+    try:
+        loaded = load_index(index) if index is not None else None
+        if file is not None:
+            if loaded is None or output is None:
+                raise GoldideasError("--file needs --index (the earlier round) and --output")
+            _check_output(output)
+            frame = read_suggestions(file, text_columns=text_column, id_column=id_column)
+            result = triage_round(frame, loaded)
+            write_table(result.to_frame(), output)
+            _print_funnel(result.summary())
+            typer.echo(f"wrote {len(result)} rows to {output}")
+            return
+        if not text:
+            raise GoldideasError("give the idea as an argument, or a new round with --file")
+        answer = triage(text, loaded)
+    except GoldideasError as exc:
+        _fail(exc)
+    if format is Format.JSON:
+        typer.echo(json.dumps(answer, ensure_ascii=False))
+    else:
+        _print_triage(answer)
 
 
 def run() -> None:  # pragma: no cover - the console entry point
