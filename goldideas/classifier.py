@@ -21,6 +21,7 @@ from scipy import sparse
 from .errors import ModelError
 from .normalize import normalize
 from .segment import Tokenizer
+from .vectors import fit_idf, transform
 
 FORMAT = "goldideas-classifier/1"
 
@@ -68,35 +69,10 @@ class TextClassifier:
         return [_features(t, tok, self.char_ngrams) for t in texts]
 
     def _fit_vocabulary(self, docs: list[list[str]]) -> None:
-        df: dict[str, int] = {}
-        for doc in docs:
-            for term in set(doc):
-                df[term] = df.get(term, 0) + 1
-        terms = sorted(t for t, d in df.items() if d >= self.min_df)
-        self.vocabulary_ = {t: i for i, t in enumerate(terms)}
-        n = len(docs)
-        self.idf_ = np.array([np.log((1 + n) / (1 + df[t])) + 1 for t in terms])
+        self.vocabulary_, self.idf_ = fit_idf(docs, self.min_df)
 
     def _transform(self, docs: list[list[str]]) -> sparse.csr_matrix:
-        rows: list[int] = []
-        cols: list[int] = []
-        vals: list[int] = []
-        for r, doc in enumerate(docs):
-            counts: dict[int, int] = {}
-            for term in doc:
-                c = self.vocabulary_.get(term)
-                if c is not None:
-                    counts[c] = counts.get(c, 0) + 1
-            rows.extend([r] * len(counts))
-            cols.extend(counts)
-            vals.extend(counts.values())
-        x = sparse.csr_matrix(
-            (np.asarray(vals, dtype=np.float64), (rows, cols)), shape=(len(docs), len(self.vocabulary_))
-        )
-        x.data = (1 + np.log(x.data)) * self.idf_[x.indices]
-        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-        norms[norms == 0] = 1
-        return sparse.csr_matrix(sparse.diags(1 / norms) @ x)
+        return transform(docs, self.vocabulary_, self.idf_)
 
     # -- estimator ---------------------------------------------------------------------------
     def fit(

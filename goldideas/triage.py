@@ -22,6 +22,7 @@ from .normalize import normalize
 from .reasons import Reason, Status
 from .screening import Screening, screen
 from .segment import Tokenizer
+from .vectors import fit_idf, transform
 
 FORMAT = "goldideas-index/1"
 _INDEXED = (Status.KEPT.value, Status.DUPLICATE.value)
@@ -61,16 +62,7 @@ class TriageIndex:
             raise InputError("screened table: no kept or duplicate rows to index")
         tok = Tokenizer()
         docs = [_terms(t, tok) for t in rows["text"].astype(str)]
-        vocab: dict[str, int] = {}
-        for doc in docs:
-            for term in doc:
-                vocab.setdefault(term, len(vocab))
-        df = np.zeros(len(vocab))
-        for doc in docs:
-            for col in {vocab[t] for t in doc}:
-                df[col] += 1
-        self.vocabulary_ = vocab
-        self.idf_ = np.log((1 + len(docs)) / (1 + df)) + 1
+        self.vocabulary_, self.idf_ = fit_idf(docs)
         self.vectors_ = self._vectorise(docs)
         self._postings = None
         self.ids_ = rows["id"].astype(str).tolist()
@@ -80,22 +72,7 @@ class TriageIndex:
         return self
 
     def _vectorise(self, docs: list[list[str]]) -> sparse.csr_matrix:
-        rows, cols, vals = [], [], []
-        for r, doc in enumerate(docs):
-            counts: dict[int, int] = {}
-            for term in doc:
-                c = self.vocabulary_.get(term)
-                if c is not None:
-                    counts[c] = counts.get(c, 0) + 1
-            rows += [r] * len(counts)
-            cols += list(counts)
-            vals += list(counts.values())
-        x = sparse.csr_matrix((np.asarray(vals, dtype=np.float32), (rows, cols)),
-                              shape=(len(docs), len(self.vocabulary_)))
-        x.data = (1 + np.log(x.data)) * self.idf_[x.indices].astype(np.float32)
-        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-        norms[norms == 0] = 1
-        return sparse.csr_matrix(sparse.diags(1 / norms) @ x, dtype=np.float32)
+        return transform(docs, self.vocabulary_, self.idf_, np.float32)
 
     def query(self, text: str, k: int = 3, tokenizer: Tokenizer | None = None) -> list[Match]:
         """The ``k`` earlier suggestions most similar to ``text``, most similar first."""

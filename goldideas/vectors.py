@@ -28,6 +28,43 @@ def term_matrix(docs: Sequence[Iterable[str]], binary: bool = False) -> sparse.c
     )
 
 
+def fit_idf(docs: Sequence[Iterable[str]], min_df: int = 1) -> tuple[dict[str, int], np.ndarray]:
+    """Vocabulary (terms in at least ``min_df`` documents, sorted) and smoothed IDF weights."""
+    df: dict[str, int] = {}
+    for doc in docs:
+        for term in set(doc):
+            df[term] = df.get(term, 0) + 1
+    terms = sorted(t for t, d in df.items() if d >= min_df)
+    n = len(docs)
+    idf = np.array([np.log((1 + n) / (1 + df[t])) + 1 for t in terms], dtype=np.float64)
+    return {t: i for i, t in enumerate(terms)}, idf
+
+
+def transform(
+    docs: Sequence[Iterable[str]], vocabulary: dict[str, int], idf: np.ndarray,
+    dtype: type = np.float64,
+) -> sparse.csr_matrix:
+    """Sublinear TF × IDF over a fixed vocabulary (unknown terms ignored), rows L2-normalised."""
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[int] = []
+    for r, doc in enumerate(docs):
+        counts: dict[int, int] = {}
+        for term in doc:
+            c = vocabulary.get(term)
+            if c is not None:
+                counts[c] = counts.get(c, 0) + 1
+        rows += [r] * len(counts)
+        cols += list(counts)
+        vals += list(counts.values())
+    x = sparse.csr_matrix((np.asarray(vals, dtype=np.float64), (rows, cols)),
+                          shape=(len(docs), len(vocabulary)))
+    x.data = (1 + np.log(x.data)) * idf[x.indices]
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1
+    return sparse.csr_matrix(sparse.diags(1 / norms) @ x, dtype=dtype)
+
+
 def tfidf(docs: Sequence[Iterable[str]]) -> sparse.csr_matrix:
     """Sublinear TF × smoothed IDF, rows L2-normalised (as scikit-learn's TfidfVectorizer with
     ``sublinear_tf=True``)."""
