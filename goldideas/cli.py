@@ -20,6 +20,7 @@ from .errors import GoldideasError
 from .evaluate import evaluate
 from .io import CORPUS_SUGGESTIONS, load_corpus, load_gold, read_suggestions, read_table, write_table
 from .overrides import apply_overrides
+from .report import write_report
 from .screening import screen
 from .triage import TriageIndex, load_index, triage, triage_round
 from .workbook import write_workbook
@@ -130,6 +131,7 @@ def screen_command(
     overrides: Annotated[
         Path | None, typer.Option(help="Staff decisions (id, status, note) applied over the rules")
     ] = None,
+    report: Annotated[Path | None, typer.Option(help="Write a one-file HTML report here")] = None,
     encoding: Encoding = None,
     sheet: Sheet = None,
     make_ids_unique: UniqueIds = False,
@@ -164,6 +166,9 @@ def screen_command(
         elif output:
             write_table(result.to_frame(), output)
             typer.echo(f"wrote {len(result)} rows to {output}")
+        if report:
+            write_report(result, report, input or CORPUS_SUGGESTIONS)
+            typer.echo(f"wrote the report to {report}")
     except GoldideasError as exc:
         _fail(exc)
 
