@@ -125,7 +125,8 @@ class Screening:
             raise InputError(f"{len(likes)} likes for {len(self.verdicts)} rows; give one per row")
         row_of = {v.id: i for i, v in enumerate(self.verdicts)}
         representative = [row_of[v.group_id] for v in self.verdicts]
-        hot = rank_hot_topics(representative, self.topic_words, likes, top, rank_by)
+        hot = rank_hot_topics(representative, self.topic_words, likes, top, rank_by,
+                              [_natural(v.id) for v in self.verdicts])
         records = [
             {**asdict(t), "example_id": self.verdicts[t.example_row].id,
              "example": " ".join(self.verdicts[t.example_row].text_redacted.split())[:60]}
@@ -216,7 +217,7 @@ def _final_status(
 
 def assign_topics(
     words: Sequence[Sequence[str]], statuses: list[Status], themes: list[tuple[str, float]],
-    sizes: Counter[int],
+    sizes: Counter[int], keys: Sequence[str],
 ) -> tuple[dict[int, tuple[str, str]], list[TopicSummary]]:
     """Sub-topics of the kept rows within each theme: row index → (topic_id, label), and one
     record per topic (its theme, label, size, heat and most central rows)."""
@@ -227,7 +228,8 @@ def assign_topics(
     out: dict[int, tuple[str, str]] = {}
     records: list[TopicSummary] = []
     for theme, rows in sorted(by_theme.items()):
-        topics, index = find_topics([words[i] for i in rows], [sizes[i] for i in rows], prefix=f"{theme}-")
+        topics, index = find_topics([words[i] for i in rows], [sizes[i] for i in rows], prefix=f"{theme}-",
+                                    keys=[keys[i] for i in rows])
         for row, k in zip(rows, index.tolist(), strict=True):
             out[row] = (topics[k].topic_id, topics[k].label)
         records.extend(
@@ -361,7 +363,8 @@ def screen(
     statuses = [_final_status(own, links, group_of, i) for i in range(len(rows))]
     lexicons = _lexicons(config.quality.lexicons)
     topic_words = [tuple(w for w in a.words if not lexicons.is_generic(w)) for a in found]
-    topics, topic_records = assign_topics(topic_words, statuses, themes, sizes)
+    topics, topic_records = assign_topics(topic_words, statuses, themes, sizes,
+                                          [_natural(i) for i in ids])
     verdicts = []
     for i, (text, a) in enumerate(zip(texts, found, strict=True)):
         link = links.get(i)

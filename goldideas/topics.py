@@ -62,8 +62,9 @@ def ctfidf_labels(words: Sequence[Sequence[str]], labels: np.ndarray, top: int) 
     out = {}
     for row, c in enumerate(clusters):
         lo, hi = weights.indptr[row], weights.indptr[row + 1]
-        order = np.argsort(-weights.data[lo:hi], kind="stable")
-        out[c] = [terms[weights.indices[lo:hi][k]] for k in order[:top]]
+        scored = zip(weights.data[lo:hi].tolist(), weights.indices[lo:hi].tolist(), strict=True)
+        ranked = sorted(scored, key=lambda wc: (-round(wc[0], 9), terms[wc[1]]))  # ties by the word
+        out[c] = [terms[col] for _, col in ranked[:top]]
     return out
 
 
@@ -75,9 +76,11 @@ def find_topics(
     max_items: int = 3000,
     label_words: int = 4,
     min_word_chars: int = 2,
+    keys: Sequence[str] | None = None,
 ) -> tuple[list[Topic], np.ndarray]:
     """Topics of items given their content words; returns topics by heat and each item's
-    topic index (into the returned list)."""
+    topic index (into the returned list). ``keys`` (e.g. ids) break ties between topics of
+    equal heat and size, so that the order of the input changes nothing."""
     n = len(words)
     if n == 0:
         return [], np.zeros(0, dtype=np.int64)
@@ -101,7 +104,8 @@ def find_topics(
         centrality = np.asarray((vectors[members] @ centroids[c].T).todense()).ravel()
         ranked = members[np.argsort(-centrality, kind="stable")]
         topics.append((int(heat_arr[members].sum()), c, members, ranked))
-    topics.sort(key=lambda t: (-t[0], -len(t[2]), t[1]))
+    key_of = list(keys) if keys is not None else [f"{i:012d}" for i in range(n)]
+    topics.sort(key=lambda t: (-t[0], -len(t[2]), min(key_of[i] for i in t[2].tolist())))
     out, index_of = [], {}
     for rank, (total, c, members, ranked) in enumerate(topics, start=1):
         index_of[c] = rank - 1
@@ -133,20 +137,21 @@ class HotTopic:
 
 def rank_hot_topics(
     representative: Sequence[int], words: Sequence[Sequence[str]], likes: Sequence[int] | None,
-    top: int, rank_by: str = "heat",
+    top: int, rank_by: str = "heat", order: Sequence[str] | None = None,
 ) -> list[HotTopic]:
     """Topics over rows, each duplicate group one item (its representative's words, given as
     each row's representative row) whose heat is its number of rows plus their likes; the
     ``top`` of them."""
     if rank_by not in RANKINGS:
         raise ValueError(f"rank_by must be one of {', '.join(RANKINGS)}; got {rank_by!r}")
+    order = list(order) if order is not None else [f"{i:012d}" for i in range(len(representative))]
     groups: dict[int, list[int]] = {}
     for i, rep in enumerate(representative):
         groups.setdefault(rep, []).append(i)
     keys = list(groups)
     likes_of = list(likes) if likes is not None else [0] * len(representative)
     heat = [len(groups[k]) + sum(likes_of[i] for i in groups[k]) for k in keys]
-    topics, _ = find_topics([words[k] for k in keys], heat, prefix="H")
+    topics, _ = find_topics([words[k] for k in keys], heat, prefix="H", keys=[order[k] for k in keys])
     messages = {t.topic_id: sum(len(groups[keys[m]]) for m in t.members) for t in topics}
     if rank_by == "messages":
         topics.sort(key=lambda t: (-messages[t.topic_id], -t.heat, t.topic_id))
