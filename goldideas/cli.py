@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
@@ -96,6 +97,20 @@ def corpus_check(
     typer.echo("corpus ok")
 
 
+def _progress_bar() -> Callable[[str, int, int], None] | None:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        filled = "█" * done + "·" * (total - done)
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\r[{filled}] {done}/{total} {stage}    {end}")
+        sys.stderr.flush()
+
+    return show
+
+
 def _check_output(path: Path) -> None:
     from .io import TABLE_SUFFIXES
 
@@ -132,6 +147,7 @@ def screen_command(
         Path | None, typer.Option(help="Staff decisions (id, status, note) applied over the rules")
     ] = None,
     report: Annotated[Path | None, typer.Option(help="Write a one-file HTML report here")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr")] = False,
     encoding: Encoding = None,
     sheet: Sheet = None,
     make_ids_unique: UniqueIds = False,
@@ -156,7 +172,7 @@ def screen_command(
         )
         if output:
             _check_output(output)
-        result = screen(frame, settings)
+        result = screen(frame, settings, progress=None if quiet else _progress_bar())
         if overrides is not None:
             result = apply_overrides(result, read_table(overrides), str(overrides))
         _print_funnel(result.summary())

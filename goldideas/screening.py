@@ -6,7 +6,7 @@ import multiprocessing
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -335,11 +335,18 @@ def _analyse(texts: list[str], config: Config) -> list[_Analysis]:
     return [by_text[t] for t in texts]
 
 
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)`` when a stage of a run starts and ends."""
+
+STAGES = ("分析", "查重", "主题", "子话题", "结论")
+
+
 def screen(
-    data: pd.DataFrame | str | Path | Iterable[str], config: Config | None = None
+    data: pd.DataFrame | str | Path | Iterable[str], config: Config | None = None,
+    progress: Progress | None = None,
 ) -> Screening:
     """Screen suggestions: a DataFrame (``text`` and optional ``id``, ``submitted_at``), a
-    CSV/XLSX/JSONL path, or an iterable of texts.
+    CSV/XLSX/JSONL path, or an iterable of texts. ``progress`` hears of each stage.
 
     >>> screen(["建议不动产登记开通周末预约", "测试"]).summary()["kept"]
     1
@@ -350,7 +357,10 @@ def screen(
         raise InputError("no rows to screen: the input has a header but no data rows")
     ids = frame["id"].tolist()
     texts = frame["text"].tolist()
+    step = progress or (lambda stage, done, total: None)
+    step(STAGES[0], 0, len(STAGES))
     found = _analyse(texts, config)
+    step(STAGES[1], 1, len(STAGES))
     rows = [
         Row(key=a.norm.key, words=a.words, order=(str(t), _natural(i)), measures=a.measures)
         for a, t, i in zip(found, frame["submitted_at"], ids, strict=True)
@@ -359,12 +369,15 @@ def screen(
     links = find_duplicates(rows, config.dedup)
     group_of = {i: link.representative for i, link in links.items()}
     sizes = Counter(group_of.get(i, i) for i in range(len(rows)))
+    step(STAGES[2], 2, len(STAGES))
     themes = assign_themes(found, config)
+    step(STAGES[3], 3, len(STAGES))
     statuses = [_final_status(own, links, group_of, i) for i in range(len(rows))]
     lexicons = _lexicons(config.quality.lexicons)
     topic_words = [tuple(w for w in a.words if not lexicons.is_generic(w)) for a in found]
     topics, topic_records = assign_topics(topic_words, statuses, themes, sizes,
                                           [_natural(i) for i in ids])
+    step(STAGES[4], 4, len(STAGES))
     verdicts = []
     for i, (text, a) in enumerate(zip(texts, found, strict=True)):
         link = links.get(i)
@@ -389,5 +402,6 @@ def screen(
                 text_redacted=redact(text),
             )
         )
+    step("完成", len(STAGES), len(STAGES))
     return Screening(verdicts=tuple(verdicts), config=config, topic_words=tuple(topic_words),
                      topic_records=tuple(topic_records))

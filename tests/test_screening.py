@@ -84,3 +84,19 @@ def test_screening_the_kept_rows_again_keeps_them(corpus_screening: Screening) -
 
 def test_texts_without_ids_get_row_numbers() -> None:
     assert [v.id for v in screen(["建议开通周末预约", "好"]).verdicts] == ["1", "2"]
+
+
+def test_progress_hears_every_stage_in_order() -> None:
+    heard: list[tuple[str, int, int]] = []
+    screen(SAMPLE, progress=lambda stage, done, total: heard.append((stage, done, total)))
+    assert [done for _, done, _ in heard] == list(range(len(heard)))
+    assert heard[-1][1] == heard[-1][2] and heard[0][0] == "分析"
+
+
+def test_cli_is_silent_on_stderr_when_not_a_terminal(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from goldideas.cli import app
+
+    result = CliRunner().invoke(app, ["screen", "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code == 0 and result.stderr == ""
