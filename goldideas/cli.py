@@ -22,7 +22,7 @@ from .evaluate import evaluate
 from .io import CORPUS_SUGGESTIONS, load_corpus, load_gold, read_suggestions, read_table, write_table
 from .overrides import apply_overrides
 from .report import write_report
-from .screening import screen
+from .screening import Screening, screen
 from .triage import TriageIndex, load_index, triage, triage_round
 from .workbook import write_workbook
 
@@ -346,6 +346,23 @@ def topics_command(
     for row in table.itertuples(index=False):
         typer.echo(f"{row.topic_id:<6} {row.heat:>6} {row.messages:>5} {row.likes:>6}  {row.label}")
         typer.echo(f"{'':<27}{row.example_id}: {row.example}")
+
+
+@app.command("report")
+def report_command(
+    screened: Annotated[Path, typer.Argument(help="Output of goldideas screen (CSV or JSONL)")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write")],
+) -> None:
+    """Write the one-file HTML report of an earlier screening.
+
+    Example: goldideas report out/screened.csv -o out/report.html
+    """
+    try:
+        result = Screening.from_frame(read_table(screened))
+        write_report(result, output, screened)
+    except GoldideasError as exc:
+        _fail(exc)
+    typer.echo(f"wrote the report to {output}")
 
 
 class Format(StrEnum):

@@ -103,13 +103,57 @@ class Screening:
         ]
         return pd.DataFrame.from_records(records, columns=COLUMNS)
 
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, config: Config | None = None) -> Screening:
+        """Read back a screened table (the ``to_frame()`` columns, e.g. from a CSV output)."""
+        missing = [c for c in COLUMNS[:-2] if c not in frame.columns]
+        if missing:
+            raise InputError(f"screened table: missing columns {', '.join(missing)}; "
+                             "give the CSV or JSONL output of goldideas screen")
+        frame = frame.fillna("")
+
+        def number(value: object) -> float | None:
+            return None if value in ("", None) else float(str(value))
+
+        verdicts = tuple(
+            Verdict(
+                id=str(r.id), text=str(r.text), status=Status(str(r.status)),
+                reasons=tuple(Reason(c) for c in str(r.reasons).split(";") if c),
+                duplicate_of=str(r.duplicate_of), group_id=str(r.group_id),
+                group_size=int(float(str(r.group_size) or 1)), similarity=number(r.similarity),
+                quality_score=float(str(r.quality_score) or 0), compliance_rule=str(r.compliance_rule),
+                theme=str(r.theme), theme_confidence=number(r.theme_confidence),
+                topic_id=str(r.topic_id), topic_label=str(r.topic_label),
+                explanation=str(r.explanation), text_redacted=str(r.text_redacted),
+                decided_by=str(getattr(r, "decided_by", "rule") or "rule"), note=str(getattr(r, "note", "")),
+            )
+            for r in frame.itertuples(index=False)
+        )
+        return cls(verdicts=verdicts, config=config or Config())
+
     def topics(self) -> pd.DataFrame:
         """Sub-topics of the kept suggestions within each theme, hottest first: topic_id, theme,
         label, size (kept suggestions), heat (submissions behind them, duplicates included),
-        representatives (the most central ids)."""
+        representatives (the most central ids; the first ids when read back from a table)."""
+        if not self.topic_records:
+            return self._topics_from_verdicts()
         frame = pd.DataFrame(
             [{**asdict(t), "representatives": ";".join(self.verdicts[i].id for i in t.representatives)}
              for t in self.topic_records],
+            columns=["topic_id", "theme", "label", "size", "heat", "representatives"],
+        )
+        return frame.sort_values(["heat", "size", "topic_id"], ascending=[False, False, True],
+                                 ignore_index=True)
+
+    def _topics_from_verdicts(self) -> pd.DataFrame:
+        members: dict[str, list[Verdict]] = {}
+        for v in self.verdicts:
+            if v.status is Status.KEPT and v.topic_id:
+                members.setdefault(v.topic_id, []).append(v)
+        frame = pd.DataFrame(
+            [{"topic_id": t, "theme": vs[0].theme, "label": vs[0].topic_label, "size": len(vs),
+              "heat": sum(v.group_size for v in vs), "representatives": ";".join(v.id for v in vs[:3])}
+             for t, vs in members.items()],
             columns=["topic_id", "theme", "label", "size", "heat", "representatives"],
         )
         return frame.sort_values(["heat", "size", "topic_id"], ascending=[False, False, True],

@@ -65,3 +65,20 @@ def test_report_in_a_headless_browser(result, tmp_path: Path) -> None:  # type: 
     subprocess.run([*common, f"--screenshot={shot}", "--window-size=1280,1600", page.as_uri()],
                    capture_output=True, timeout=120, check=True)
     assert shot.stat().st_size > 10_000
+
+
+def test_report_from_an_earlier_screening(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from goldideas.cli import app
+
+    runner = CliRunner()
+    screened = tmp_path / "screened.csv"
+    assert runner.invoke(app, ["screen", "-q", "-o", str(screened)]).exit_code == 0
+    result = runner.invoke(app, ["report", str(screened), "-o", str(tmp_path / "r.html")])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    summary = screen(pd.read_csv(screened.with_name("screened.csv"), keep_default_na=False)[["id", "text"]])
+    assert f'data-funnel="收到建议">{len(summary)}<' in page
+    bad = runner.invoke(app, ["report", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "x.html")])
+    assert bad.exit_code == 2 and "no such file" in bad.stderr
