@@ -77,11 +77,6 @@ def near_scores(a: Sequence[str], b: Sequence[str], enough: float = 1.0) -> np.n
     return whole.astype(np.float64)
 
 
-def near_similarity(a: str, b: str) -> float:
-    """Edit similarity of two keys (see ``near_scores``)."""
-    return float(near_scores([a], [b])[0])
-
-
 def _analyzer(row_words: tuple[str, ...], key: str) -> list[str]:
     bigrams = [key[i : i + 2] for i in range(len(key) - 1)]
     return [*("w:" + w for w in row_words), *("c:" + g for g in bigrams)]

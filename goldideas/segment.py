@@ -125,13 +125,6 @@ class Tokenizer:
                 verbs.append(w)
         return words, verbs
 
-    def verbs(self, text: str) -> list[str]:
-        """Content words tagged as verbs: the actions a proposal asks for (开通, 延长, 公示…)."""
-        return [
-            w for w, tag in self._tag(text)
-            if tag in _VERB_TAGS and w not in self.stopwords and _WORDLIKE.search(w)
-        ]
-
     def __call__(self, text: str) -> list[str]:
         """So that a tokenizer plugs into scikit-learn's ``tokenizer=``."""
         return self.content_words(text)
