@@ -10,7 +10,6 @@ loaded with ``allow_pickle=False``): no pickle anywhere.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,11 +18,13 @@ import numpy as np
 from scipy import sparse
 
 from .errors import ModelError
+from .io import read_saved, write_saved
 from .normalize import normalize
 from .segment import Tokenizer
 from .vectors import fit_idf, transform
 
 FORMAT = "goldideas-classifier/1"
+_FILES = ("model.json", "weights.npz")
 
 
 def _features(text: str, tok: Tokenizer, char_ngrams: tuple[int, int]) -> list[str]:
@@ -130,8 +131,6 @@ class TextClassifier:
     def save(self, folder: str | Path) -> Path:
         """Write ``model.json`` and ``weights.npz`` into ``folder``."""
         self._check_fitted()
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
         terms = sorted(self.vocabulary_, key=self.vocabulary_.__getitem__)
         meta: dict[str, Any] = {
             "format": FORMAT,
@@ -139,24 +138,14 @@ class TextClassifier:
             "classes": self.classes_,
             "terms": terms,
         }
-        (folder / "model.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        np.savez(folder / "weights.npz", coef=self.coef_, intercept=self.intercept_, idf=self.idf_)
-        return folder
+        return write_saved(folder, _FILES, meta,
+                           {"coef": self.coef_, "intercept": self.intercept_, "idf": self.idf_})
 
 
 def load_classifier(folder: str | Path) -> TextClassifier:
     """Load a classifier saved by ``TextClassifier.save`` (JSON and numpy only, no pickle)."""
-    folder = Path(folder)
-    try:
-        meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
-        with np.load(folder / "weights.npz", allow_pickle=False) as weights:
-            coef, intercept, idf = weights["coef"], weights["intercept"], weights["idf"]
-    except FileNotFoundError as exc:
-        raise ModelError(f"{folder}: not a goldideas model folder (no {Path(exc.filename).name})") from exc
-    except (ValueError, KeyError, json.JSONDecodeError) as exc:
-        raise ModelError(f"{folder}: the model files are damaged ({exc})") from exc
-    if meta.get("format") != FORMAT:
-        raise ModelError(f"{folder}: unknown model format {meta.get('format')!r}; expected {FORMAT}")
+    meta, weights = read_saved(folder, _FILES, ("coef", "intercept", "idf"), FORMAT, "model folder")
+    coef, intercept, idf = weights["coef"], weights["intercept"], weights["idf"]
     params = meta["params"]
     model = TextClassifier(
         C=params["C"], char_ngrams=tuple(params["char_ngrams"]), min_df=params["min_df"],

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .errors import InputError, ModelError
@@ -44,6 +45,37 @@ def read_toml(path: str | Path, what: str) -> dict[str, Any]:
         raise ModelError(f"{path}: no such {what} file (the defaults ship in models/)") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ModelError(f"{path}: not valid TOML ({exc})") from exc
+
+
+def write_saved(folder: str | Path, names: tuple[str, str], meta: dict[str, Any],
+                arrays: dict[str, Any]) -> Path:
+    """Save a model or index as ``names[0]`` (JSON) plus ``names[1]`` (numpy arrays): no pickle."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / names[0]).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    np.savez(folder / names[1], **arrays)
+    return folder
+
+
+def read_saved(
+    folder: str | Path, names: tuple[str, str], arrays: Sequence[str], fmt: str, what: str, hint: str = ""
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Read what ``write_saved`` wrote, refusing pickled arrays; ``what`` and ``hint`` name the
+    kind of folder in errors, and ``fmt`` must equal the saved ``format``."""
+    folder = Path(folder)
+    noun = what.split()[0]  # "model folder" → "model"
+    try:
+        meta = json.loads((folder / names[0]).read_text(encoding="utf-8"))
+        with np.load(folder / names[1], allow_pickle=False) as stored:
+            parts = {name: stored[name] for name in arrays}
+    except FileNotFoundError as exc:
+        missing = Path(str(exc.filename)).name
+        raise ModelError(f"{folder}: not a goldideas {what} (no {missing}){hint}") from exc
+    except (ValueError, KeyError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{folder}: the {noun} files are damaged ({exc})") from exc
+    if meta.get("format") != fmt:
+        raise ModelError(f"{folder}: unknown {noun} format {meta.get('format')!r}; expected {fmt}")
+    return meta, parts
 
 
 def _suffix(path: Path) -> str:

@@ -7,7 +7,6 @@ most similar earlier suggestions; ``triage`` adds the verdict of the rules for t
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from scipy import sparse
 
 from .config import Config
 from .errors import InputError, ModelError
+from .io import read_saved, write_saved
 from .normalize import normalize
 from .reasons import Reason, Status
 from .screening import Screening, screen
@@ -25,6 +25,7 @@ from .segment import Tokenizer
 from .vectors import fit_idf, transform
 
 FORMAT = "goldideas-index/1"
+_FILES = ("index.json", "vectors.npz")
 _INDEXED = (Status.KEPT.value, Status.DUPLICATE.value)
 
 
@@ -88,32 +89,18 @@ class TriageIndex:
                       self.texts_[i]) for i in best if scores[i] > 0]
 
     def save(self, folder: str | Path) -> Path:
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
         meta = {"format": FORMAT, "duplicate_threshold": self.duplicate_threshold,
                 "terms": sorted(self.vocabulary_, key=self.vocabulary_.__getitem__),
                 "ids": self.ids_, "texts": self.texts_, "statuses": self.statuses_, "themes": self.themes_}
-        (folder / "index.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         v = self.vectors_
-        np.savez(folder / "vectors.npz", data=v.data, indices=v.indices, indptr=v.indptr,
-                 shape=np.asarray(v.shape), idf=self.idf_)
-        return folder
+        return write_saved(folder, _FILES, meta, {"data": v.data, "indices": v.indices, "indptr": v.indptr,
+                                                  "shape": np.asarray(v.shape), "idf": self.idf_})
 
 
 def load_index(folder: str | Path) -> TriageIndex:
     """Load an index written by ``TriageIndex.save`` (JSON and numpy only)."""
-    folder = Path(folder)
-    try:
-        meta = json.loads((folder / "index.json").read_text(encoding="utf-8"))
-        with np.load(folder / "vectors.npz", allow_pickle=False) as arrays:
-            parts = {name: arrays[name] for name in ("data", "indices", "indptr", "shape", "idf")}
-    except FileNotFoundError as exc:
-        raise ModelError(f"{folder}: not a goldideas index (no {Path(exc.filename).name}); "
-                         "build one with goldideas index") from exc
-    except (ValueError, KeyError, json.JSONDecodeError) as exc:
-        raise ModelError(f"{folder}: the index files are damaged ({exc})") from exc
-    if meta.get("format") != FORMAT:
-        raise ModelError(f"{folder}: unknown index format {meta.get('format')!r}; expected {FORMAT}")
+    meta, parts = read_saved(folder, _FILES, ("data", "indices", "indptr", "shape", "idf"), FORMAT,
+                             "index", "; build one with goldideas index")
     index = TriageIndex(float(meta["duplicate_threshold"]))
     index.vocabulary_ = {t: i for i, t in enumerate(meta["terms"])}
     index.idf_ = parts["idf"]
