@@ -10,21 +10,23 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from . import __version__
-from .classifier import TextClassifier, cross_validate, load_classifier
 from .config import Config
-from .corpus import check_corpus
 from .errors import GoldideasError
-from .evaluate import evaluate
-from .io import CORPUS_SUGGESTIONS, load_corpus, load_gold, read_suggestions, read_table, write_table
-from .overrides import apply_overrides
-from .report import write_report
-from .screening import Screening, screen
-from .triage import TriageIndex, load_index, triage, triage_round
-from .workbook import write_workbook
+from .io import (
+    CORPUS_SUGGESTIONS,
+    TABLE_SUFFIXES,
+    load_corpus,
+    load_gold,
+    read_suggestions,
+    read_table,
+    write_table,
+)
+
+# The stages load inside the commands that use them, so that `goldideas triage` never waits for
+# pandas, scikit-learn or the workbook writer.
 
 app = typer.Typer(
     help="Screen public suggestions (金点子): duplicates, compliance, quality.",
@@ -80,6 +82,8 @@ def corpus_check(
 
     Example: goldideas corpus check
     """
+    from .corpus import check_corpus
+
     try:
         frame = read_table(suggestions) if suggestions else load_corpus()
         result = check_corpus(frame, load_gold(gold))
@@ -112,8 +116,6 @@ def _progress_bar() -> Callable[[str, int, int], None] | None:
 
 
 def _check_output(path: Path) -> None:
-    from .io import TABLE_SUFFIXES
-
     if path.suffix.lower() not in TABLE_SUFFIXES:
         raise GoldideasError(
             f"{path}: unknown output type {path.suffix or '(none)'!r}; use one of {', '.join(TABLE_SUFFIXES)}"
@@ -156,6 +158,12 @@ def screen_command(
 
     Example: goldideas screen messages.xlsx --text-column 留言主题 --text-column 留言详情 -o out.xlsx
     """
+    from .classifier import load_classifier
+    from .overrides import apply_overrides
+    from .report import write_report
+    from .screening import screen
+    from .workbook import write_workbook
+
     try:
         settings = _load_config(config)
         if theme_model is not None:
@@ -201,6 +209,9 @@ def evaluate_command(
 
     Example: goldideas evaluate
     """
+    from .evaluate import evaluate
+    from .screening import screen
+
     try:
         frame = read_table(screened) if screened else screen(load_corpus(), _load_config(config)).to_frame()
         result = evaluate(frame, load_gold(gold))
@@ -241,6 +252,8 @@ def train_command(
     Example: goldideas train 附件2.xlsx --label-column 一级分类 --text-column 留言主题
     --text-column 留言详情 --model out/tipdm
     """
+    from .classifier import TextClassifier, cross_validate
+
     try:
         frame = read_suggestions(
             input, text_columns=text_column, id_column=id_column, encoding=encoding, sheet=sheet,
@@ -289,6 +302,10 @@ def classify_command(
     Example: goldideas classify 附件3.xlsx --model out/tipdm --text-column 留言主题
     --text-column 留言详情 -o labels.csv
     """
+    import pandas as pd
+
+    from .classifier import load_classifier
+
     try:
         classifier = load_classifier(model)
         settings = json.loads((model / "input.json").read_text(encoding="utf-8")) if (
@@ -325,6 +342,10 @@ def topics_command(
     Example: goldideas topics 附件3.xlsx --text-column 留言主题 --text-column 留言详情
     --likes-column 点赞数
     """
+    import pandas as pd
+
+    from .screening import screen
+
     try:
         if output:
             _check_output(output)
@@ -357,6 +378,9 @@ def report_command(
 
     Example: goldideas report out/screened.csv -o out/report.html
     """
+    from .report import write_report
+    from .screening import Screening
+
     try:
         result = Screening.from_frame(read_table(screened))
         write_report(result, output, screened)
@@ -379,6 +403,8 @@ def index_command(
 
     Example: goldideas index out/screened.csv -o out/index
     """
+    from .triage import TriageIndex
+
     try:
         index = TriageIndex().fit(read_table(screened))
         index.save(output)
@@ -416,6 +442,8 @@ def triage_command(
 
     Example: goldideas triage "建议不动产登记开通周末预约" --index out/index
     """
+    from .triage import load_index, triage, triage_round
+
     try:
         loaded = load_index(index) if index is not None else None
         if file is not None:

@@ -11,12 +11,14 @@ import re
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .errors import InputError, ModelError
+
+if TYPE_CHECKING:  # pandas loads on first use, not at import: see goldideas/__init__.py
+    import pandas as pd
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = REPO_ROOT / "corpus"
@@ -99,6 +101,8 @@ def _sniff_text_file(path: Path, head: bytes) -> str | None:
 
 
 def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
+    import pandas as pd
+
     with path.open("rb") as handle:
         head = handle.read(8192)
     sniffed = _sniff_text_file(path, head)
@@ -124,6 +128,8 @@ def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
 
 
 def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         book = pd.ExcelFile(path, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many types for corrupt files
@@ -147,6 +153,8 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
 
 
 def _read_jsonl(path: Path, encoding: str | None) -> pd.DataFrame:
+    import pandas as pd
+
     with path.open("rb") as handle:
         _sniff_text_file(path, handle.read(8192))
     rows = []
@@ -239,6 +247,8 @@ def to_suggestions(
     Several text columns are joined with a newline (title + body); ``title_weight`` repeats the
     first of them. Without an id column, ids are row numbers from 1.
     """
+    import pandas as pd
+
     frame = frame.rename(columns=str)
     text_columns = list(text_columns or ["text"])
     for name in text_columns:
@@ -328,6 +338,8 @@ def neutralise_formula(value: object) -> object:
 
 def safe_for_spreadsheet(frame: pd.DataFrame, xlsx: bool = False) -> pd.DataFrame:
     """A copy whose text cells cannot run as formulas (and hold no XML-illegal characters)."""
+    import pandas as pd
+
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .compliance import ComplianceHit, Rulebook, check_compliance, load_rulebook
 from .config import Config
@@ -27,9 +27,12 @@ from .quality import (
     load_lexicons,
 )
 from .reasons import Reason, Status
-from .segment import Tokenizer
+from .segment import load_tokenizer
 from .themes import LexiconThemes, load_themes
 from .topics import find_topics, rank_hot_topics
+
+if TYPE_CHECKING:  # pandas loads on first use: a single idea is screened without it
+    import pandas as pd
 
 COLUMNS = [
     "id", "text", "status", "reasons", "duplicate_of", "group_id", "group_size", "similarity",
@@ -88,6 +91,8 @@ class Screening:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per input row, in input order, with the columns in ``COLUMNS``."""
+        import pandas as pd
+
         records = [
             {
                 "id": v.id, "text": v.text, "status": v.status.value,
@@ -135,6 +140,8 @@ class Screening:
         """Sub-topics of the kept suggestions within each theme, hottest first: topic_id, theme,
         label, size (kept suggestions), heat (submissions behind them, duplicates included),
         representatives (the most central ids; the first ids when read back from a table)."""
+        import pandas as pd
+
         if not self.topic_records:
             return self._topics_from_verdicts()
         frame = pd.DataFrame(
@@ -146,6 +153,8 @@ class Screening:
                                  ignore_index=True)
 
     def _topics_from_verdicts(self) -> pd.DataFrame:
+        import pandas as pd
+
         members: dict[str, list[Verdict]] = {}
         for v in self.verdicts:
             if v.status is Status.KEPT and v.topic_id:
@@ -165,6 +174,8 @@ class Screening:
         """Topics over every submission (kept or not), a duplicate group counted as one item
         whose heat is its number of submissions plus their likes: what people ask about most.
         ``rank_by`` is "heat" or "messages"."""
+        import pandas as pd
+
         if likes is not None and len(likes) != len(self.verdicts):
             raise InputError(f"{len(likes)} likes for {len(self.verdicts)} rows; give one per row")
         row_of = {v.id: i for i, v in enumerate(self.verdicts)}
@@ -194,11 +205,6 @@ class Screening:
 
 
 @lru_cache(maxsize=4)
-def _tokenizer(backend: str, userdict: str, stopwords: str) -> Tokenizer:
-    return Tokenizer(userdict or None, stopwords or None, backend=backend)
-
-
-@lru_cache(maxsize=4)
 def _rulebook(path: str) -> Rulebook:
     return load_rulebook(path or model_path("compliance.toml"))
 
@@ -208,13 +214,17 @@ def _lexicons(path: str) -> Lexicons:
     return load_lexicons(path or model_path("quality.toml"))
 
 
-def _as_frame(data: pd.DataFrame | str | Path | Iterable[str]) -> pd.DataFrame:
-    if isinstance(data, pd.DataFrame):
-        return to_suggestions(data, source="DataFrame")
-    if isinstance(data, str | Path):
-        return read_suggestions(data)
-    texts = [str(t) for t in data]
-    return to_suggestions(pd.DataFrame({"text": texts}), source="texts")
+def _as_columns(data: pd.DataFrame | str | Path | Iterable[str]) -> tuple[list[str], list[str], list[str]]:
+    """Ids, texts and submission times of the input; plain texts are numbered from 1."""
+    pandas = sys.modules.get("pandas")  # a DataFrame can only exist once pandas is loaded
+    if pandas is not None and isinstance(data, pandas.DataFrame):
+        frame = to_suggestions(data, source="DataFrame")
+    elif isinstance(data, str | Path):
+        frame = read_suggestions(data)
+    else:
+        texts = [str(t) for t in data]
+        return [str(i) for i in range(1, len(texts) + 1)], texts, [""] * len(texts)
+    return frame["id"].tolist(), frame["text"].tolist(), frame["submitted_at"].tolist()
 
 
 _NUMERIC_ID = re.compile(r"(\d+)")
@@ -325,7 +335,7 @@ class _Analysis:
 
 def _analyse_chunk(texts: list[str], config: Config) -> list[_Analysis]:
     """Normalise, segment, check compliance and quality of distinct texts."""
-    tok = _tokenizer(config.segment.backend, config.segment.userdict, config.segment.stopwords)
+    tok = load_tokenizer(config.segment.userdict, config.segment.stopwords, config.segment.backend)
     rulebook = _rulebook(config.compliance.rulebook)
     lexicons = _lexicons(config.quality.lexicons)
     window = config.compliance.negation_window_chars
@@ -396,18 +406,16 @@ def screen(
     1
     """
     config = config or Config()
-    frame = _as_frame(data)
-    if frame.empty:
+    ids, texts, times = _as_columns(data)
+    if not ids:
         raise InputError("no rows to screen: the input has a header but no data rows")
-    ids = frame["id"].tolist()
-    texts = frame["text"].tolist()
     step = progress or (lambda stage, done, total: None)
     step(STAGES[0], 0, len(STAGES))
     found = _analyse(texts, config)
     step(STAGES[1], 1, len(STAGES))
     rows = [
         Row(key=a.norm.key, words=a.words, order=(str(t), _natural(i)), measures=a.measures)
-        for a, t, i in zip(found, frame["submitted_at"], ids, strict=True)
+        for a, t, i in zip(found, times, ids, strict=True)
     ]
     own = [_own_verdict(a.hit, a.quality) for a in found]
     links = find_duplicates(rows, config.dedup)

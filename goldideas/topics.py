@@ -15,8 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import squareform
 
 from .vectors import term_matrix, tfidf
 
@@ -37,6 +35,9 @@ def _cluster(vectors: sparse.csr_matrix, threshold: float) -> np.ndarray:
     n = vectors.shape[0]
     if n == 1:
         return np.zeros(1, dtype=np.int64)
+    from scipy.cluster.hierarchy import fcluster, linkage  # loaded here: a lone idea never needs it
+    from scipy.spatial.distance import squareform
+
     similarity = (vectors @ vectors.T).toarray()
     distance = np.clip(1 - similarity, 0, 2)
     np.fill_diagonal(distance, 0)

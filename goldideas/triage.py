@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from scipy import sparse
 
 from .config import Config
@@ -21,8 +20,11 @@ from .io import read_saved, write_saved
 from .normalize import normalize
 from .reasons import Reason, Status
 from .screening import Screening, screen
-from .segment import Tokenizer
+from .segment import Tokenizer, load_tokenizer
 from .vectors import fit_idf, transform
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMAT = "goldideas-index/1"
 _FILES = ("index.json", "vectors.npz")
@@ -61,7 +63,7 @@ class TriageIndex:
         rows = screened[screened["status"].astype(str).isin(_INDEXED)]
         if rows.empty:
             raise InputError("screened table: no kept or duplicate rows to index")
-        tok = Tokenizer()
+        tok = load_tokenizer()
         docs = [_terms(t, tok) for t in rows["text"].astype(str)]
         self.vocabulary_, self.idf_ = fit_idf(docs)
         self.vectors_ = self._vectorise(docs)
@@ -79,7 +81,7 @@ class TriageIndex:
         """The ``k`` earlier suggestions most similar to ``text``, most similar first."""
         if not hasattr(self, "vectors_"):
             raise ModelError("this index is empty; fit() it or load_index() a saved one")
-        vector = self._vectorise([_terms(text, tokenizer or Tokenizer())])
+        vector = self._vectorise([_terms(text, tokenizer or load_tokenizer())])
         if getattr(self, "_postings", None) is None:  # term → suggestions, built once
             self._postings = sparse.csr_matrix(self.vectors_.T)
         # only the postings of the query's own terms are touched: an inverted index
@@ -133,7 +135,7 @@ def triage_round(frame: pd.DataFrame, index: TriageIndex, config: Config | None 
     """Screen a new round, then mark each new kept suggestion that repeats an earlier one as a
     duplicate of that earlier id."""
     result = screen(frame, config)
-    tok = Tokenizer()
+    tok = load_tokenizer()
     verdicts = []
     for v in result.verdicts:
         if v.status is Status.KEPT:

@@ -83,3 +83,24 @@ def test_cli_index_and_triage(tmp_path: Path) -> None:
     assert answer["status"] in {"kept", "duplicate"} and answer["similar"]
     table = runner.invoke(app, ["triage", "建议公积金提取全程网办", "--index", str(folder)])
     assert "结论 status:" in table.stdout
+
+
+def test_the_triage_command_starts_without_the_heavy_libraries(index: TriageIndex, tmp_path: Path) -> None:
+    """A cold `goldideas triage` must answer within a second: it never loads pandas, scikit-learn,
+    scipy's clustering or the workbook writer (checked in a fresh interpreter)."""
+    import subprocess
+    import sys
+
+    folder = index.save(tmp_path / "index")
+    code = (
+        "import sys\n"
+        "from goldideas.cli import app\n"
+        f"try: app(['triage', '建议公积金提取全程网办', '--index', {str(folder)!r}])\n"
+        "except SystemExit: pass\n"
+        "heavy = ('pandas', 'sklearn', 'scipy.cluster', 'openpyxl', 'jieba')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m == 'scipy.cluster'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    lines = done.stdout.strip().splitlines()
+    assert lines[0].startswith("结论 status:")
+    assert lines[-1] == "[]"
