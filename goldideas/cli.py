@@ -24,6 +24,7 @@ from .io import (
     read_table,
     write_table,
 )
+from .stamp import file_hash, make_stamp
 
 # The stages load inside the commands that use them, so that `goldideas triage` never waits for
 # pandas, scikit-learn or the workbook writer.
@@ -188,7 +189,7 @@ def screen_command(
             write_workbook(result, output, input or CORPUS_SUGGESTIONS)
             typer.echo(f"wrote the workbook of {len(result)} rows to {output}")
         elif output:
-            write_table(result.to_frame(), output)
+            write_table(result.to_frame(), output, make_stamp(settings.digest(), input or CORPUS_SUGGESTIONS))
             typer.echo(f"wrote {len(result)} rows to {output}")
         if report:
             write_report(result, report, input or CORPUS_SUGGESTIONS)
@@ -318,7 +319,7 @@ def classify_command(
         )
         labels, confidence = classifier.predict(frame["text"].tolist())
         result = pd.DataFrame({"id": frame["id"], "label": labels, "confidence": confidence})
-        write_table(result, output)
+        write_table(result, output, make_stamp(file_hash(model / "model.json"), input))
     except GoldideasError as exc:
         _fail(exc)
     typer.echo(f"wrote {len(result)} rows to {output}")
@@ -360,7 +361,7 @@ def topics_command(
             likes = numbers.fillna(0).clip(lower=0).astype(int).tolist()
         table = screen(frame[["id", "text", "submitted_at"]]).hot_topics(likes, top, rank_by.value)
         if output:
-            write_table(table, output)
+            write_table(table, output, make_stamp(Config().digest(), input or CORPUS_SUGGESTIONS))
     except GoldideasError as exc:
         _fail(exc)
     typer.echo(f"{'topic':<6} {'heat':>6} {'msgs':>5} {'likes':>6}  label / example")
@@ -452,7 +453,7 @@ def triage_command(
             _check_output(output)
             frame = read_suggestions(file, text_columns=text_column, id_column=id_column)
             result = triage_round(frame, loaded)
-            write_table(result.to_frame(), output)
+            write_table(result.to_frame(), output, make_stamp(Config().digest(), file))
             _print_funnel(result.summary())
             typer.echo(f"wrote {len(result)} rows to {output}")
             return

@@ -16,9 +16,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .errors import InputError, ModelError
+from .stamp import CSV_MARK
 
 if TYPE_CHECKING:  # pandas loads on first use, not at import: see goldideas/__init__.py
     import pandas as pd
+
+    from .stamp import Stamp
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = REPO_ROOT / "corpus"
@@ -27,6 +30,7 @@ CORPUS_SUGGESTIONS = CORPUS_DIR / "suggestions.csv"
 CORPUS_GOLD = CORPUS_DIR / "gold.csv"
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".jsonl")
+STAMP_SHEET = "生成信息"
 _CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Characters an XLSX cell cannot hold (XML 1.0 forbids most C0 controls).
@@ -106,11 +110,12 @@ def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
     with path.open("rb") as handle:
         head = handle.read(8192)
     sniffed = _sniff_text_file(path, head)
+    stamped = head.removeprefix(b"\xef\xbb\xbf").startswith(CSV_MARK.encode())  # our own output
     encodings = (encoding,) if encoding else ((sniffed,) if sniffed else _CSV_ENCODINGS)
     last: Exception | None = None
     for enc in encodings:
         try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc)
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc, skiprows=int(stamped))
         except (UnicodeDecodeError, UnicodeError) as exc:
             last = exc
             continue
@@ -152,6 +157,15 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
     return frame.fillna("")
 
 
+def _cell(value: object) -> str:
+    """A JSON value as text: null is empty, nested values stay JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
 def _read_jsonl(path: Path, encoding: str | None) -> pd.DataFrame:
     import pandas as pd
 
@@ -169,7 +183,7 @@ def _read_jsonl(path: Path, encoding: str | None) -> pd.DataFrame:
                     raise InputError(f"{path}: line {lineno} is not valid JSON ({exc.msg})") from exc
                 if not isinstance(row, dict):
                     raise InputError(f"{path}: line {lineno} is not a JSON object (one row per line)")
-                rows.append({k: "" if v is None else str(v) for k, v in row.items()})
+                rows.append({k: _cell(v) for k, v in row.items()})
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text; pass --encoding with the file's encoding") from exc
     if not rows:
@@ -350,21 +364,33 @@ def safe_for_spreadsheet(frame: pd.DataFrame, xlsx: bool = False) -> pd.DataFram
     return out
 
 
-def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+def write_table(frame: pd.DataFrame, path: str | Path, stamp: Stamp | None = None) -> Path:
     """Write a frame as CSV (UTF-8 with BOM, so Excel opens it), XLSX or JSONL.
 
-    In CSV and XLSX, text that a spreadsheet would run as a formula is neutralised.
+    In CSV and XLSX, text that a spreadsheet would run as a formula is neutralised. A ``stamp``
+    opens a CSV as one ``# goldideas …`` line, rides on every JSONL record as ``stamp``, and
+    fills a 生成信息 sheet of an XLSX.
     """
+    import pandas as pd
+
     path = Path(path)
     suffix = _suffix(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if suffix == ".csv":
-            safe_for_spreadsheet(frame).to_csv(path, index=False, encoding="utf-8-sig")
+            with path.open("w", encoding="utf-8-sig", newline="") as handle:
+                if stamp is not None:
+                    handle.write(stamp.header_line() + "\n")
+                safe_for_spreadsheet(frame).to_csv(handle, index=False, lineterminator="\n")
         elif suffix == ".xlsx":
-            safe_for_spreadsheet(frame, xlsx=True).to_excel(path, index=False, engine="openpyxl")
+            with pd.ExcelWriter(path, engine="openpyxl") as writer:
+                safe_for_spreadsheet(frame, xlsx=True).to_excel(writer, index=False)
+                if stamp is not None:
+                    pd.DataFrame(stamp.rows(), columns=["项目", "取值"]).to_excel(
+                        writer, sheet_name=STAMP_SHEET, index=False)
         else:
-            frame.to_json(path, orient="records", lines=True, force_ascii=False)
+            out = frame.assign(stamp=[stamp.as_dict()] * len(frame)) if stamp is not None else frame
+            out.to_json(path, orient="records", lines=True, force_ascii=False)
     except OSError as exc:
         raise InputError(f"{path}: cannot write the file ({exc.strerror})") from exc
     return path

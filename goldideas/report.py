@@ -15,7 +15,7 @@ from pathlib import Path
 from .errors import InputError
 from .reasons import Reason, Status, Theme
 from .screening import Screening, Verdict
-from .workbook import Stamp, make_stamp
+from .stamp import Stamp, make_stamp
 
 _CSS = """
 body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:0;color:#222;background:#f6f7f9}
@@ -146,7 +146,7 @@ def render_report(result: Screening, source: str | Path | None = None) -> str:
     body = "".join([
         _funnel(result), _themes(result.verdicts),
         f"<section><h2>原因分布</h2>{_bars(reasons, 'reason')}</section>",
-        _topics(result), _duplicates(result), _rejected(result), _stamp(make_stamp(result, source)),
+        _topics(result), _duplicates(result), _rejected(result), _stamp(make_stamp(result.config.digest(), source)),
     ])
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'

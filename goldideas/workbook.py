@@ -8,18 +8,15 @@ Excel would run as a formula is neutralised.
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
 from .errors import InputError
 from .io import safe_for_spreadsheet
 from .reasons import Reason, Status, Theme
 from .screening import Screening
+from .stamp import Stamp, make_stamp
 
 HEADERS = {
     "id": "编号", "text": "建议原文", "status": "结论", "reasons": "原因", "duplicate_of": "重复于",
@@ -30,36 +27,6 @@ HEADERS = {
     "decided_by": "决定方", "note": "备注",
 }
 _WIDE = {"text", "text_redacted", "explanation", "representative_text", "compliance_rule"}
-
-
-@dataclass(frozen=True)
-class Stamp:
-    """What produced a file: enough to reproduce it."""
-
-    version: str
-    config_hash: str
-    input_hash: str
-    created_at: str
-
-    def rows(self) -> list[tuple[str, str]]:
-        return [("goldideas 版本", self.version), ("配置哈希", self.config_hash),
-                ("输入文件哈希", self.input_hash), ("生成时间 (UTC)", self.created_at)]
-
-
-def file_hash(path: str | Path | None) -> str:
-    """First 12 hex digits of the SHA-256 of a file, or "(内存数据)" for data not from a file."""
-    if path is None:
-        return "(内存数据)"
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()[:12]
-
-
-def make_stamp(result: Screening, source: str | Path | None) -> Stamp:
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")  # noqa: UP017 - explicit for readers
-    return Stamp(__version__, result.config.digest(), file_hash(source), now)
 
 
 def _readable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -115,7 +82,7 @@ def write_workbook(result: Screening, path: str | Path, source: str | Path | Non
     by = readable.assign(_order=range(len(readable)))
     common = ["id", "text", "explanation", "decided_by", "note"]
     sheets = {
-        "汇总": summary_sheet(result, make_stamp(result, source)),
+        "汇总": summary_sheet(result, make_stamp(result.config.digest(), source)),
         "保留": _sheet(by[frame["status"] == "kept"].sort_values(["theme", "topic_id", "_order"]),
                      ["id", "theme", "topic_id", "topic_label", "group_size", "text", "quality_score",
                       "explanation", "decided_by", "note"]),

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from goldideas.classifier import TextClassifier, cross_validate, load_classifier
 from goldideas.cli import app
 from goldideas.errors import ModelError
+from goldideas.io import read_table
 
 runner = CliRunner()
 
@@ -101,12 +102,12 @@ def test_cli_train_classify_and_screen_with_the_model(labelled: pd.DataFrame, tm
     result = runner.invoke(app, ["classify", str(source), "--model", str(model), "--text-column", "title",
                                  "--text-column", "text", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    labels = pd.read_csv(out)
+    labels = read_table(out)
     assert list(labels.columns) == ["id", "label", "confidence"] and len(labels) == len(labelled)
     screened = tmp_path / "screened.csv"
     result = runner.invoke(app, ["screen", str(source), "--theme-model", str(model), "-o", str(screened)])
     assert result.exit_code == 0, result.output
-    themes = set(pd.read_csv(screened, keep_default_na=False)["theme"]) - {""}
+    themes = set(read_table(screened)["theme"]) - {""}
     assert themes <= set(labelled["theme"])
 
 

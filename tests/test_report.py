@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from goldideas import screen
+from goldideas.io import read_table
 from goldideas.overrides import apply_overrides
 from goldideas.report import render_report, write_report
 
@@ -78,7 +79,7 @@ def test_report_from_an_earlier_screening(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", str(screened), "-o", str(tmp_path / "r.html")])
     assert result.exit_code == 0, result.output
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
-    summary = screen(pd.read_csv(screened.with_name("screened.csv"), keep_default_na=False)[["id", "text"]])
+    summary = screen(read_table(screened)[["id", "text"]])
     assert f'data-funnel="收到建议">{len(summary)}<' in page
     bad = runner.invoke(app, ["report", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "x.html")])
     assert bad.exit_code == 2 and "no such file" in bad.stderr

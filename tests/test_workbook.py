@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from goldideas import InputError, Status, screen
 from goldideas.cli import app
+from goldideas.io import read_table
 from goldideas.overrides import apply_overrides
 from goldideas.workbook import write_workbook
 
@@ -87,6 +88,6 @@ def test_cli_overrides_survive_a_rerun(tmp_path: Path) -> None:
         out = tmp_path / f"out{run}.csv"
         result = runner.invoke(app, ["screen", str(source), "--overrides", str(decisions), "-o", str(out)])
         assert result.exit_code == 0, result.output
-        frame = pd.read_csv(out, keep_default_na=False)
+        frame = read_table(out)
         assert frame.loc[0, "status"] == "kept" and frame.loc[0, "decided_by"] == "staff"
         assert frame.loc[0, "note"] == "人工复核"
