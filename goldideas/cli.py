@@ -17,7 +17,7 @@ from .config import Config
 from .errors import GoldideasError
 from .io import (
     CORPUS_SUGGESTIONS,
-    TABLE_SUFFIXES,
+    check_output,
     load_corpus,
     load_gold,
     read_suggestions,
@@ -116,13 +116,6 @@ def _progress_bar() -> Callable[[str, int, int], None] | None:
     return show
 
 
-def _check_output(path: Path) -> None:
-    if path.suffix.lower() not in TABLE_SUFFIXES:
-        raise GoldideasError(
-            f"{path}: unknown output type {path.suffix or '(none)'!r}; use one of {', '.join(TABLE_SUFFIXES)}"
-        )
-
-
 def _load_config(path: Path | None) -> Config:
     return Config.from_toml(path) if path else Config()
 
@@ -180,7 +173,7 @@ def screen_command(
             make_ids_unique=make_ids_unique,
         )
         if output:
-            _check_output(output)
+            check_output(output)
         result = screen(frame, settings, progress=None if quiet else _progress_bar())
         if overrides is not None:
             result = apply_overrides(result, read_table(overrides), str(overrides))
@@ -312,7 +305,7 @@ def classify_command(
         settings = json.loads((model / "input.json").read_text(encoding="utf-8")) if (
             model / "input.json"
         ).exists() else {}
-        _check_output(output)
+        check_output(output)
         frame = read_suggestions(
             input, text_columns=text_column, id_column=id_column, encoding=encoding, sheet=sheet,
             make_ids_unique=make_ids_unique, title_weight=int(settings.get("title_weight", 1)),
@@ -349,7 +342,7 @@ def topics_command(
 
     try:
         if output:
-            _check_output(output)
+            check_output(output)
         frame = read_suggestions(
             input or CORPUS_SUGGESTIONS, text_columns=text_column, id_column=id_column,
             encoding=encoding, sheet=sheet, make_ids_unique=make_ids_unique,
@@ -450,7 +443,7 @@ def triage_command(
         if file is not None:
             if loaded is None or output is None:
                 raise GoldideasError("--file needs --index (the earlier round) and --output")
-            _check_output(output)
+            check_output(output)
             frame = read_suggestions(file, text_columns=text_column, id_column=id_column)
             result = triage_round(frame, loaded)
             write_table(result.to_frame(), output, make_stamp(Config().digest(), file))

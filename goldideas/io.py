@@ -53,6 +53,20 @@ def read_toml(path: str | Path, what: str) -> dict[str, Any]:
         raise ModelError(f"{path}: not valid TOML ({exc})") from exc
 
 
+def read_word_lines(path: str | Path) -> list[tuple[int, str]]:
+    """The lines of a word list or dictionary in ``models/`` as (line number, text): ``#``
+    comments cut off, blank lines dropped."""
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ModelError(f"{path}: missing; it ships in models/ (restore it from git)") from exc
+    except UnicodeDecodeError as exc:
+        raise ModelError(f"{path}: not UTF-8 text; save it as UTF-8") from exc
+    lines = ((n, line.split("#", 1)[0].strip()) for n, line in enumerate(raw.splitlines(), start=1))
+    return [(n, line) for n, line in lines if line]
+
+
 def write_saved(folder: str | Path, names: tuple[str, str], meta: dict[str, Any],
                 arrays: dict[str, Any]) -> Path:
     """Save a model or index as ``names[0]`` (JSON) plus ``names[1]`` (numpy arrays): no pickle."""
@@ -84,13 +98,18 @@ def read_saved(
     return meta, parts
 
 
-def _suffix(path: Path) -> str:
+def _suffix(path: Path, kind: str = "file") -> str:
     suffix = path.suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         raise InputError(
-            f"{path}: unknown file type {suffix or '(none)'!r}; use one of {', '.join(TABLE_SUFFIXES)}"
+            f"{path}: unknown {kind} type {suffix or '(none)'!r}; use one of {', '.join(TABLE_SUFFIXES)}"
         )
     return suffix
+
+
+def check_output(path: str | Path) -> None:
+    """Refuse an output path whose type we cannot write, before any work is done."""
+    _suffix(Path(path), "output")
 
 
 def _sniff_text_file(path: Path, head: bytes) -> str | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .errors import ModelError
-from .io import model_path
+from .io import model_path, read_word_lines
 
 DEFAULT_USERDICT = "userdict.txt"
 DEFAULT_STOPWORDS = "stopwords.txt"
@@ -39,13 +39,10 @@ class DictEntry:
 def read_userdict(path: Path) -> list[DictEntry]:
     """Read a jieba-style user dictionary: ``word [freq] [tag]`` per line, ``#`` comments."""
     entries = []
-    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
+    for lineno, line in read_word_lines(path):
         parts = line.split()
         if len(parts) > 3 or (len(parts) >= 2 and not parts[1].isdigit()):
-            raise ModelError(f"{path}: line {lineno}: expected 'word [freq] [tag]', got {raw!r}")
+            raise ModelError(f"{path}: line {lineno}: expected 'word [freq] [tag]', got {line!r}")
         freq = int(parts[1]) if len(parts) >= 2 else _DEFAULT_FREQ
         entries.append(DictEntry(parts[0], freq, parts[2] if len(parts) == 3 else None))
     return entries
@@ -53,8 +50,7 @@ def read_userdict(path: Path) -> list[DictEntry]:
 
 def read_wordlist(path: Path) -> frozenset[str]:
     """One word per line; blank lines and ``#`` comments ignored."""
-    words = (line.split("#", 1)[0].strip() for line in path.read_text("utf-8").splitlines())
-    return frozenset(w for w in words if w)
+    return frozenset(line for _, line in read_word_lines(path))
 
 
 def _rjieba_class() -> Any:
@@ -118,9 +114,6 @@ class Tokenizer:
         self.userdict = Path(userdict) if userdict else model_path(DEFAULT_USERDICT)
         self.stopwords_path = Path(stopwords) if stopwords else model_path(DEFAULT_STOPWORDS)
         self.backend = backend
-        for path in (self.userdict, self.stopwords_path):
-            if not path.exists():
-                raise ModelError(f"{path}: missing; it ships in models/ (restore it from git)")
         self.stopwords = read_wordlist(self.stopwords_path)
         self._cut, self._tag = _make_cut(backend, read_userdict(self.userdict))
 
