@@ -27,7 +27,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_triage.py
 
 check: $(STAMP)
-	$(VENV)/bin/goldideas screen --output out/screened.csv
+	$(VENV)/bin/goldideas corpus check
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
