@@ -23,9 +23,12 @@ _PROPOSAL_CUE = re.compile(
     r"建议|希望|能否|能不能|可否|恳请|请求|应该|应当|应|不妨|提议|呼吁|请|要求|最好|可以|允许|"
     r"就该|干脆|必须|要|提个|想法|思路|让|别|统统|以后|只准|一律|凡是|不就|怎么了"
 )
-# "…说不交就停气": the writer reports what someone else threatened
-_REPORTED_SPEECH = re.compile(r"(说|称|扬言|威胁|声称|放话)[,:：]?$")
-_DESCRIBED_PRACTICE = re.compile(r"^[^。!?;]{0,8}?(现象|行为|做法|问题|情况|乱象|歪风)")
+# "…说不交就停气", "…扬言谁不交就停水": the writer reports what someone else threatened
+_REPORTED_SPEECH = re.compile(r"(说|称|扬言|威胁|声称|放话)[,:：]?[^。!?;,]{0,2}$")
+# used with .match(text, pos): no "^", which would only ever match at position 0
+_DESCRIBED_PRACTICE = re.compile(
+    r"[^。!?;,]{0,8}?(现象|行为|做法|问题|情况|乱象|歪风|之类)|[^。!?;,]{0,8}?的(打击|查处|整治|监管|处罚|惩处|治理)"
+)
 FRAMES = ("proposal", "any")
 
 
@@ -228,7 +231,7 @@ def _is_stopped(
     """True where the match describes a practice the writer wants stopped, or only reports
     what someone else said or did (reported speech, or no proposal cue in the whole text)."""
     text, start = sentences.text, match.start()
-    if not proposing or _REPORTED_SPEECH.search(text[max(0, start - 4) : start]):
+    if not proposing or _REPORTED_SPEECH.search(text[max(0, start - 6) : start]):
         return True
     left, _ = sentences.bounds(start, match.end())
     before = text[max(left, start - window) : start]

@@ -101,3 +101,9 @@ def test_literal_prefixes(pattern: str, prefixes: set[str] | None) -> None:
 
     found = _literal_prefixes(sre_parser.parse(pattern).data)
     assert (found[0] if found else None) == prefixes
+
+
+def test_described_practice_is_not_a_proposal(rulebook) -> None:  # type: ignore[no-untyped-def]
+    """A practice named as the object of a crackdown ("……的打击", "……的行为") is not proposed."""
+    assert check_compliance(normalize_text("建议加强对虚开增值税发票的打击。"), rulebook) is None
+    assert check_compliance(normalize_text("建议处罚要求应聘者承诺不生育的行为。"), rulebook) is None
