@@ -225,6 +225,16 @@ class _Sentences:
         return left, right
 
 
+def _own_clause(before: str) -> str:
+    """The part of ``before`` that governs the match: its own clause when that clause proposes
+    something itself ("为了防止员工跳槽，建议允许企业保管身份证": 防止 belongs to the purpose
+    clause, not to the proposal), else the whole of ``before`` ("建议严查，有的部门收取……")."""
+    comma = before.rfind(",")
+    if comma >= 0 and _PROPOSAL_CUE.search(before, comma + 1):
+        return before[comma + 1 :]
+    return before
+
+
 def _is_stopped(
     sentences: _Sentences, match: re.Match[str], stop_cues: Sequence[str], window: int, proposing: bool
 ) -> bool:
@@ -234,7 +244,7 @@ def _is_stopped(
     if not proposing or _REPORTED_SPEECH.search(text[max(0, start - 6) : start]):
         return True
     left, _ = sentences.bounds(start, match.end())
-    before = text[max(left, start - window) : start]
+    before = _own_clause(text[max(left, start - window) : start])
     if any(cue in before for cue in stop_cues):
         return True
     return bool(_DESCRIBED_PRACTICE.match(text, match.end()))

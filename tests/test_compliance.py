@@ -145,3 +145,10 @@ def test_described_practice_is_not_a_proposal(rulebook) -> None:  # type: ignore
     """A practice named as the object of a crackdown ("……的打击", "……的行为") is not proposed."""
     assert check_compliance(normalize_text("建议加强对虚开增值税发票的打击。"), rulebook) is None
     assert check_compliance(normalize_text("建议处罚要求应聘者承诺不生育的行为。"), rulebook) is None
+
+
+def test_a_purpose_clause_does_not_stop_the_proposal(rulebook) -> None:  # type: ignore[no-untyped-def]
+    """防止/避免 in a purpose clause before the proposal does not make it a call to stop."""
+    hit = check_compliance(normalize_text("为了防止员工跳槽，建议允许企业保管员工的身份证原件。"), rulebook)
+    assert hit is not None and hit.reason is Reason.LABOR_RIGHTS
+    assert check_compliance(normalize_text("建议严查，有的企业扣押员工身份证。"), rulebook) is None
