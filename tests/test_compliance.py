@@ -117,6 +117,10 @@ def _cases() -> list[object]:
         "(外县的队伍来了也不熟悉) names no exclusion verb the rules know",
         "b3 traffic police collect charge": "a fee charged only to out-of-town trucks: UC-01 (discrimination) "
         "stands before FEE-01, so the code is unfair_competition, not illegal_fee",
+        "b5 government canteen vendor": "renewing a district firm's contract without a tender is both: "
+        "PROC-03 (no tender) stands before UC-03, so the code is skip_legal_procedure",
+        "b6 indirect: mandatory association fees": "a membership fee enforced by refusing a licence is "
+        "both: COER-02 (不交的不给办) stands before FEE-01, so the code is illegal_coercion",
     }
     params = []
     with path.open(encoding="utf-8", newline="") as handle:
