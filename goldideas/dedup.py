@@ -16,7 +16,6 @@ pairs: candidates come from LSH buckets and a chunked sparse neighbour search.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,7 +27,7 @@ from scipy.sparse.csgraph import connected_components
 from .config import DedupConfig
 from .minhash import band_pairs, signatures
 from .reasons import Reason
-from .vectors import tfidf
+from .vectors import term_matrix, tfidf
 
 _CHUNK = 2048
 
@@ -123,35 +122,48 @@ def char_set(words: Sequence[str]) -> frozenset[str]:
     return frozenset(c for w in words for c in w if "\u4e00" <= c <= "\u9fff")
 
 
-def char_idf(sets: Sequence[frozenset[str]]) -> dict[str, float]:
-    """Smoothed inverse document frequency of each character over the input itself."""
-    df: dict[str, int] = {}
-    for chars in sets:
-        for c in chars:
-            df[c] = df.get(c, 0) + 1
-    n = len(sets)
-    return {c: math.log((n + 1) / (d + 1)) + 1 for c, d in df.items()}
+def char_vectors(rows: Sequence[Row]) -> sparse.csr_matrix:
+    """Rows × characters: each character of a row's content words, weighted by its smoothed
+    inverse document frequency over the input itself (common characters weigh little)."""
+    x = term_matrix([char_set(r.words) for r in rows], binary=True)
+    df = np.bincount(x.indices, minlength=x.shape[1])
+    idf = np.log((x.shape[0] + 1) / (df + 1)) + 1
+    x.data = idf[x.indices].astype(np.float32)
+    return x
 
 
-def char_containment(a: frozenset[str], b: frozenset[str], idf: dict[str, float]) -> float:
-    """IDF-weighted share of the lighter text's characters found in the other (0..1).
+def char_containment(x: sparse.csr_matrix, pairs: np.ndarray) -> np.ndarray:
+    """For each pair (i, j) of an (m, 2) array, the weighted share of the lighter row's
+    characters found in the other (0..1).
 
     "暖气不热能不能按天退钱" shares few words with "供暖不达标按天数退还取暖费", but most of its
-    rare characters (暖, 退, 天, 费 …); common characters (的, 是, 不) weigh little.
+    rare characters (暖, 退, 天, 费 …).
     """
-    mass_a, mass_b = sum(idf.get(c, 1.0) for c in a), sum(idf.get(c, 1.0) for c in b)
-    small, large, mass = (a, b, mass_a) if mass_a <= mass_b else (b, a, mass_b)
-    if not mass:
-        return 0.0
-    return sum(idf.get(c, 1.0) for c in small & large) / mass
+    if not len(pairs):
+        return np.zeros(0)
+    mass = np.asarray(x.sum(axis=1), dtype=np.float64).ravel()
+    shared = x[pairs[:, 0]].multiply(x[pairs[:, 1]]).sqrt()  # a shared character: w·w → w
+    lighter = np.minimum(mass[pairs[:, 0]], mass[pairs[:, 1]])
+    total = np.asarray(shared.sum(axis=1), dtype=np.float64).ravel()
+    share: np.ndarray = np.divide(total, lighter, out=np.zeros(len(pairs)), where=lighter > 0)
+    return share
 
 
-def is_paraphrase(a: frozenset[str], b: frozenset[str], idf: dict[str, float], config: DedupConfig) -> bool:
-    """Same measure for the same problem: the lighter text says enough (``min_paraphrase_chars``
-    distinct characters) and most of it is found in the other."""
-    if min(len(a), len(b)) < config.min_paraphrase_chars:
-        return False
-    return char_containment(a, b, idf) >= config.char_containment_threshold
+def paraphrase_scores(
+    x: sparse.csr_matrix, cosines: dict[tuple[int, int], float], config: DedupConfig
+) -> dict[tuple[int, int], float]:
+    """The candidate pairs that are paraphrases, each with its score (cosine + containment):
+    the lighter text says enough (``min_paraphrase_chars`` distinct characters) and most of it
+    is found in the other."""
+    if not cosines:
+        return {}
+    pairs = np.asarray(list(cosines), dtype=np.int64)
+    contained = char_containment(x, pairs)
+    chars = np.diff(x.indptr)
+    enough = np.minimum(chars[pairs[:, 0]], chars[pairs[:, 1]]) >= config.min_paraphrase_chars
+    accepted = np.flatnonzero(enough & (contained >= config.char_containment_threshold))
+    found = [(int(pairs[k, 0]), int(pairs[k, 1]), float(contained[k])) for k in accepted.tolist()]
+    return {(i, j): cosines[(i, j)] + share for i, j, share in found}
 
 
 def leader_groups(order: Sequence[int], scores: dict[tuple[int, int], float]) -> np.ndarray:
@@ -206,13 +218,8 @@ def _near_groups(keys: list[str], config: DedupConfig) -> np.ndarray:
 
 def _paraphrase_groups(reps: list[Row], config: DedupConfig) -> tuple[np.ndarray, sparse.csr_matrix]:
     vectors = paraphrase_vectors(reps)
-    chars = [char_set(r.words) for r in reps]
-    idf = char_idf(chars)
     cosines = neighbour_pairs(vectors, config.candidate_threshold, config.neighbours)
-    scores = {
-        pair: cosine + char_containment(chars[pair[0]], chars[pair[1]], idf)
-        for pair, cosine in cosines.items() if is_paraphrase(chars[pair[0]], chars[pair[1]], idf, config)
-    }
+    scores = paraphrase_scores(char_vectors(reps), cosines, config)
     order = sorted(range(len(reps)), key=lambda i: (-len(reps[i].key), reps[i].order))
     return leader_groups(order, scores), vectors
 

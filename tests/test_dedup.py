@@ -9,8 +9,7 @@ from goldideas.config import DedupConfig
 from goldideas.dedup import (
     Row,
     char_containment,
-    char_idf,
-    char_set,
+    char_vectors,
     components,
     find_duplicates,
     leader_groups,
@@ -105,12 +104,19 @@ def test_leader_groups_follow_the_order_not_the_index() -> None:
 
 
 def test_char_containment_weighs_rare_characters() -> None:
-    """Shared common characters count less than shared rare ones."""
-    sets = [char_set(("退费",)), char_set(("退还", "取暖费")), char_set(("的", "是")), char_set(("的", "费"))]
-    idf = char_idf(sets)
-    assert char_containment(sets[0], sets[1], idf) == 1.0
-    assert 0 < char_containment(sets[2], sets[3], idf) < 1.0
-    assert char_containment(frozenset(), sets[1], idf) == 0.0
+    """A short text made of the other's characters is contained; shared common characters
+    count less than the rare ones that are missing."""
+    words = [("退费",), ("退还", "取暖费"), ("的", "是", "办"), ("的", "是", "网"), ("的", "是"), ("的", "是")]
+    x = char_vectors([Row(key="".join(w), words=w, order=("", str(n))) for n, w in enumerate(words)])
+    shares = char_containment(x, np.array([[0, 1], [2, 3], [0, 2]]))
+    assert shares[0] == pytest.approx(1.0)
+    assert 0 < shares[1] < 2 / 3
+    assert shares[2] == 0.0
+
+
+def test_char_containment_of_no_pairs_is_empty() -> None:
+    x = char_vectors([Row("退费", ("退费",), ("", "1"))])
+    assert char_containment(x, np.zeros((0, 2), dtype=np.int64)).shape == (0,)
 
 
 @pytest.mark.parametrize(
