@@ -62,7 +62,7 @@ class QualityConfig:
     min_content_words: int = field(default=3, metadata=_range(1, 50))
     min_specific_words: int = field(default=2, metadata=_range(0, 50))
     long_text_chars: int = field(default=40, metadata=_range(10, 1000))
-    min_specific_ratio: float = field(default=0.55, metadata=_range(0.0, 1.0))
+    min_specific_ratio: float = field(default=0.75, metadata=_range(0.0, 1.0))
     # so many specific words that the text names concrete things even when no word of the
     # objects lexicon is among them (a closed list never covers every agency and service)
     rich_specific_words: int = field(default=12, metadata=_range(1, 200))

@@ -110,12 +110,15 @@ def is_generic(word: str, generic: frozenset[str]) -> bool:
 def extract_features(key: str, words: Sequence[str], lex: Lexicons, text: str = "") -> QualityFeatures:
     """Features of one row from its content key (no punctuation), content words and content."""
     n = len(key)
-    specific = [w for w in words if len(w) >= 2 and not w.isdigit() and not lex.is_generic(w)]
+    # one-character words (钱, 跑, 查) are everyday speech, neither slogan nor specific: the ratio
+    # counts distinct words of two or more characters only
+    longer = {w for w in words if len(w) >= 2 and not w.isdigit()}
+    specific = {w for w in longer if not lex.is_generic(w)}
     return QualityFeatures(
         content_chars=n,
         content_words=len(words),
-        specific_words=len(set(specific)),
-        specific_ratio=len(specific) / len(words) if words else 0.0,
+        specific_words=len(specific),
+        specific_ratio=len(specific) / len(longer) if longer else 0.0,
         has_proposal=_count(lex.proposal_cues, key, 1) > 0 or bool(_REQUEST.search(text or key)),
         complaint_tone=_count(lex.complaint_cues, text, 1) > 0,
         objects=_count(lex.objects, key, 2),  # the rubric only asks: none, one, or several

@@ -26,6 +26,8 @@ from goldideas.screening import screen
             "希望大家齐心协力，上下一心，共同营造风清气正、亲商安商的一流营商环境氛围。",
             Reason.VAGUE_SLOGAN, id="long-slogan",
         ),
+        pytest.param("建议窗口工作人员进一步转变作风，切实提升服务意识和服务水平，营造良好氛围。",
+                     Reason.VAGUE_SLOGAN, id="slogan-naming-one-object"),
     ],
 )
 def test_too_simple_texts(text: str, reason: Reason) -> None:
@@ -44,6 +46,8 @@ def test_too_simple_texts(text: str, reason: Reason) -> None:
                      id="colloquial-how-good"),
         pytest.param("老街两侧的骑楼修缮后空着，建议引入非遗手作、老字号小吃和书店，周末封街办庙会，晚上挂灯笼。",
                      id="many-specific-words-no-lexicon-object"),
+        pytest.param("想借点钱周转，得挨家跑银行问，能不能在网上挂个需求，让人家上门来谈？",
+                     id="everyday-one-character-words"),
     ],
 )
 def test_concrete_proposals_are_kept(text: str) -> None:
