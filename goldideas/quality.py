@@ -20,8 +20,11 @@ _NUMBER = re.compile(r"\d+|[一二两三四五六七八九十百千万]+(个|天
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-zA-Z\u00c0-\u024f\u0400-\u04ff]{2,}")
 # Request forms of everyday speech that no fixed cue list covers: "请价格部门查一查" (not 申请,
-# 请假, 请问 or an advert's 请联系), "盼纪检部门牵头", "系统自己带出来多省事".
-_REQUEST = re.compile(r"(?<![申邀聘宴提])请(?![假客柬帖问了过联])|盼|多省事|多好|就完了|就行了")
+# 请假, 请问 or an advert's 请联系), "盼纪检部门牵头", "不如派人常驻" (not 一年不如一年),
+# "系统自己带出来多省事".
+_REQUEST = re.compile(
+    r"(?<![申邀聘宴提])请(?![假客柬帖问了过联])|盼|(?<![年天月代])不如|多省事|多好|就完了|就行了"
+)
 _TEST_WORDS = re.compile(r"测试|test|asdf|qwer|hello|试一试|试试")
 _DOMAIN_HINT = re.compile(
     r"局|中心|窗口|大厅|政务|审批|办理|手续|许可|执照|企业|公司|工厂|园区|项目|商户|个体|政策|补贴|贷款|融资|"

@@ -23,6 +23,10 @@ from goldideas.screening import screen
             Reason.NO_PROPOSAL, id="took-leave-is-no-request",
         ),
         pytest.param(
+            "按通知要求准备了全套材料报上去，一个多月没动静，打电话问也没个准话，真让人窝火。",
+            Reason.NO_PROPOSAL, id="as-required-is-no-request",
+        ),
+        pytest.param(
             "希望大家齐心协力，上下一心，共同营造风清气正、亲商安商的一流营商环境氛围。",
             Reason.VAGUE_SLOGAN, id="long-slogan",
         ),
@@ -48,6 +52,8 @@ def test_too_simple_texts(text: str, reason: Reason) -> None:
                      id="many-specific-words-no-lexicon-object"),
         pytest.param("想借点钱周转，得挨家跑银行问，能不能在网上挂个需求，让人家上门来谈？",
                      id="everyday-one-character-words"),
+        pytest.param("光靠每年办一回推介会招商没用，不如派专人常驻长三角，盯着想外迁的工厂上门对接。",
+                     id="colloquial-better-to"),
     ],
 )
 def test_concrete_proposals_are_kept(text: str) -> None:
