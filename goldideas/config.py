@@ -6,7 +6,7 @@ Example ``goldideas.toml``::
     min_chars = 10
 
     [dedup]
-    paraphrase_threshold = 0.6
+    char_containment_threshold = 0.75
 """
 
 from __future__ import annotations
@@ -42,13 +42,12 @@ class DedupConfig:
     bands: int = field(default=16, metadata=_range(2, 128))
     seed: int = field(default=1322, metadata=_range(0, 2**31 - 1))
     near_threshold: float = field(default=0.8, metadata=_range(0.5, 1.0))
-    paraphrase_threshold: float = field(default=0.4, metadata=_range(0.1, 1.0))
-    candidate_threshold: float = field(default=0.15, metadata=_range(0.01, 1.0))
-    containment_threshold: float = field(default=0.6, metadata=_range(0.1, 1.0))
-    min_shared_words: int = field(default=4, metadata=_range(1, 50))
-    same_measure_cosine: float = field(default=0.7, metadata=_range(0.0, 1.0))
-    measure_overlap_min: float = field(default=0.2, metadata=_range(0.0, 1.0))
+    # paraphrase candidates: up to ``neighbours`` TF-IDF neighbours of at least this cosine
+    candidate_threshold: float = field(default=0.05, metadata=_range(0.01, 1.0))
     neighbours: int = field(default=10, metadata=_range(1, 100))
+    # accepted: this IDF-weighted share of the lighter text's characters found in the other
+    char_containment_threshold: float = field(default=0.7, metadata=_range(0.1, 1.0))
+    min_paraphrase_chars: int = field(default=8, metadata=_range(1, 200))
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,10 @@ class QualityConfig:
     min_content_words: int = field(default=3, metadata=_range(1, 50))
     min_specific_words: int = field(default=2, metadata=_range(0, 50))
     long_text_chars: int = field(default=40, metadata=_range(10, 1000))
-    min_specific_ratio: float = field(default=0.55, metadata=_range(0.0, 1.0))
+    min_specific_ratio: float = field(default=0.75, metadata=_range(0.0, 1.0))
+    # so many specific words that the text names concrete things even when no word of the
+    # objects lexicon is among them (a closed list never covers every agency and service)
+    rich_specific_words: int = field(default=12, metadata=_range(1, 200))
     lexicons: str = ""  # empty: models/quality.toml
     keep_threshold: float = field(default=0.5, metadata=_range(0.0, 1.0))
     max_repeat_ratio: float = field(default=0.5, metadata=_range(0.0, 1.0))

@@ -3,16 +3,19 @@
 - exact: equal keys (content without punctuation, spaces or width differences);
 - near: MinHash LSH candidates over character shingles, checked with rapidfuzz edit similarity;
 - paraphrase: TF-IDF neighbours (words and character bigrams) among the near groups, accepted
-  when similar or when one text's key words are contained in the other, refused when the two
-  propose different actions.
+  when most of the lighter text's characters (weighted by their rarity in the input) occur in
+  the other: a paraphrase keeps the proposal's things and actions, whose characters survive
+  a change of words (退费 / 退还取暖费, 刷脸 / 人脸识别) where the words themselves do not.
 
-Groups are the connected components of the accepted pairs (what union-find gives). Never
-compares all pairs: candidates come from LSH buckets and a chunked sparse neighbour search.
+Near groups are the connected components of the accepted pairs (what union-find gives).
+Paraphrase groups are built by leaders: from the most informative text down, each text joins
+the best-matching leader it is contained in, or leads a group of its own, so that two distinct
+proposals are never joined through a short text that resembles both. Never compares all
+pairs: candidates come from LSH buckets and a chunked sparse neighbour search.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,7 +26,7 @@ from scipy import sparse
 from .config import DedupConfig
 from .minhash import band_pairs, signatures
 from .reasons import Reason
-from .vectors import tfidf
+from .vectors import term_matrix, tfidf
 
 _CHUNK = 2048
 
@@ -114,52 +117,75 @@ def neighbour_pairs(x: sparse.csr_matrix, threshold: float, k: int) -> dict[tupl
     return found
 
 
-def word_idf(rows: Sequence[Row]) -> dict[str, float]:
-    """Smoothed inverse document frequency of each content word over the input itself."""
-    df: dict[str, int] = {}
-    for row in rows:
-        for word in set(row.words):
-            df[word] = df.get(word, 0) + 1
-    n = len(rows)
-    return {w: math.log((n + 1) / (d + 1)) + 1 for w, d in df.items()}
+def char_set(words: Sequence[str]) -> frozenset[str]:
+    """The distinct Chinese characters of a row's content words (digits and Latin letters are
+    left to the edit similarity of the near stage)."""
+    return frozenset(c for w in words for c in w if "\u4e00" <= c <= "\u9fff")
 
 
-def containment(
-    a: Sequence[str], b: Sequence[str], idf: dict[str, float], min_shared: int = 1
-) -> float:
-    """IDF-weighted share of the lighter text's content words found in the other text.
+def char_vectors(rows: Sequence[Row]) -> sparse.csr_matrix:
+    """Rows × characters: each character of a row's content words, weighted by its smoothed
+    inverse document frequency over the input itself (common characters weigh little)."""
+    x = term_matrix([char_set(r.words) for r in rows], binary=True)
+    df = np.bincount(x.indices, minlength=x.shape[1])
+    idf = np.log((x.shape[0] + 1) / (df + 1)) + 1
+    x.data = idf[x.indices].astype(np.float32)
+    return x
 
-    A duplicate usually says less than its representative, in the same key words:
-    "上班族周末晚上能不能多开几个钟头" is contained in a detailed proposal for 博物馆周末延时开放.
+
+def char_containment(x: sparse.csr_matrix, pairs: np.ndarray) -> np.ndarray:
+    """For each pair (i, j) of an (m, 2) array, the weighted share of the lighter row's
+    characters found in the other (0..1).
+
+    "暖气不热能不能按天退钱" shares few words with "供暖不达标按天数退还取暖费", but most of its
+    rare characters (暖, 退, 天, 费 …).
     """
-    wa = {w for w in a if len(w) >= 2 and not w.isdigit()}
-    wb = {w for w in b if len(w) >= 2 and not w.isdigit()}
-    mass_a, mass_b = sum(idf.get(w, 1.0) for w in wa), sum(idf.get(w, 1.0) for w in wb)
-    small, large, mass = (wa, wb, mass_a) if mass_a <= mass_b else (wb, wa, mass_b)
-    shared = small & large
-    if not mass or len(shared) < min_shared:
-        return 0.0
-    return sum(idf.get(w, 1.0) for w in shared) / mass
+    if not len(pairs):
+        return np.zeros(0)
+    mass = np.asarray(x.sum(axis=1), dtype=np.float64).ravel()
+    shared = x[pairs[:, 0]].multiply(x[pairs[:, 1]]).sqrt()  # a shared character: w·w → w
+    lighter = np.minimum(mass[pairs[:, 0]], mass[pairs[:, 1]])
+    total = np.asarray(shared.sum(axis=1), dtype=np.float64).ravel()
+    share: np.ndarray = np.divide(total, lighter, out=np.zeros(len(pairs)), where=lighter > 0)
+    return share
 
 
-def measure_overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    """Share of the shorter list of proposed actions found in the other; 0 when one is empty."""
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
+def paraphrase_scores(
+    x: sparse.csr_matrix, cosines: dict[tuple[int, int], float], config: DedupConfig
+) -> dict[tuple[int, int], float]:
+    """The candidate pairs that are paraphrases, each with its score (cosine + containment):
+    the lighter text says enough (``min_paraphrase_chars`` distinct characters) and most of it
+    is found in the other."""
+    if not cosines:
+        return {}
+    pairs = np.asarray(list(cosines), dtype=np.int64)
+    contained = char_containment(x, pairs)
+    chars = np.diff(x.indptr)
+    enough = np.minimum(chars[pairs[:, 0]], chars[pairs[:, 1]]) >= config.min_paraphrase_chars
+    accepted = np.flatnonzero(enough & (contained >= config.char_containment_threshold))
+    found = [(int(pairs[k, 0]), int(pairs[k, 1]), float(contained[k])) for k in accepted.tolist()]
+    return {(i, j): cosines[(i, j)] + share for i, j, share in found}
 
 
-def is_paraphrase(a: Row, b: Row, cosine: float, idf: dict[str, float], config: DedupConfig) -> bool:
-    """Same measure for the same problem: similar wording or one text's key words contained in
-    the other, unless the two propose different actions (same service, different measures)."""
-    similar = cosine >= config.paraphrase_threshold or (
-        containment(a.words, b.words, idf, config.min_shared_words) >= config.containment_threshold
-    )
-    if not similar:
-        return False
-    if cosine >= config.same_measure_cosine or not (a.measures and b.measures):
-        return True
-    return measure_overlap(a.measures, b.measures) >= config.measure_overlap_min
+def leader_groups(order: Sequence[int], scores: dict[tuple[int, int], float]) -> np.ndarray:
+    """Group label of each node: visiting nodes in ``order`` (most informative first), a node
+    joins the best-scoring earlier leader it is paired with, or becomes a leader itself.
+
+    Unlike connected components, two leaders are never joined through a third node that
+    resembles both: each node picks one group, and only leaders recruit.
+    """
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order))
+    partners: dict[int, list[tuple[float, int]]] = {}
+    for (i, j), score in scores.items():
+        partners.setdefault(i, []).append((score, j))
+        partners.setdefault(j, []).append((score, i))
+    label = np.full(len(order), -1, dtype=np.int64)
+    for node in order:
+        leaders = [(score, -int(rank[j]), j) for score, j in partners.get(node, ())
+                   if rank[j] < rank[node] and label[j] == j]
+        label[node] = max(leaders)[2] if leaders else node
+    return label
 
 
 def _representative(members: list[int], rows: Sequence[Row]) -> int:
@@ -193,13 +219,10 @@ def _near_groups(keys: list[str], config: DedupConfig) -> np.ndarray:
 
 def _paraphrase_groups(reps: list[Row], config: DedupConfig) -> tuple[np.ndarray, sparse.csr_matrix]:
     vectors = paraphrase_vectors(reps)
-    idf = word_idf(reps)
     cosines = neighbour_pairs(vectors, config.candidate_threshold, config.neighbours)
-    accepted = [
-        pair for pair, cosine in cosines.items()
-        if is_paraphrase(reps[pair[0]], reps[pair[1]], cosine, idf, config)
-    ]
-    return components(len(reps), np.asarray(accepted, dtype=np.int64).reshape(-1, 2)), vectors
+    scores = paraphrase_scores(char_vectors(reps), cosines, config)
+    order = sorted(range(len(reps)), key=lambda i: (-len(reps[i].key), reps[i].order))
+    return leader_groups(order, scores), vectors
 
 
 def _stand_ins(near: np.ndarray, keys: list[str]) -> list[int]:

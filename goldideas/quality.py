@@ -19,6 +19,12 @@ from .reasons import Reason
 _NUMBER = re.compile(r"\d+|[一二两三四五六七八九十百千万]+(个|天|日|周|月|年|小时|分钟|元|万|次|项|家|人|%)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-zA-Z\u00c0-\u024f\u0400-\u04ff]{2,}")
+# Request forms of everyday speech that no fixed cue list covers: "请价格部门查一查" (not 申请,
+# 请假, 请问 or an advert's 请联系), "盼纪检部门牵头", "不如派人常驻" (not 一年不如一年),
+# "系统自己带出来多省事".
+_REQUEST = re.compile(
+    r"(?<![申邀聘宴提])请(?![假客柬帖问了过联])|盼|(?<![年天月代])不如|多省事|多好|就完了|就行了"
+)
 _TEST_WORDS = re.compile(r"测试|test|asdf|qwer|hello|试一试|试试")
 _DOMAIN_HINT = re.compile(
     r"局|中心|窗口|大厅|政务|审批|办理|手续|许可|执照|企业|公司|工厂|园区|项目|商户|个体|政策|补贴|贷款|融资|"
@@ -107,13 +113,16 @@ def is_generic(word: str, generic: frozenset[str]) -> bool:
 def extract_features(key: str, words: Sequence[str], lex: Lexicons, text: str = "") -> QualityFeatures:
     """Features of one row from its content key (no punctuation), content words and content."""
     n = len(key)
-    specific = [w for w in words if len(w) >= 2 and not w.isdigit() and not lex.is_generic(w)]
+    # one-character words (钱, 跑, 查) are everyday speech, neither slogan nor specific: the ratio
+    # counts distinct words of two or more characters only
+    longer = {w for w in words if len(w) >= 2 and not w.isdigit()}
+    specific = {w for w in longer if not lex.is_generic(w)}
     return QualityFeatures(
         content_chars=n,
         content_words=len(words),
-        specific_words=len(set(specific)),
-        specific_ratio=len(specific) / len(words) if words else 0.0,
-        has_proposal=_count(lex.proposal_cues, key, 1) > 0,
+        specific_words=len(specific),
+        specific_ratio=len(specific) / len(longer) if longer else 0.0,
+        has_proposal=_count(lex.proposal_cues, key, 1) > 0 or bool(_REQUEST.search(text or key)),
         complaint_tone=_count(lex.complaint_cues, text, 1) > 0,
         objects=_count(lex.objects, key, 2),  # the rubric only asks: none, one, or several
         has_number=bool(_NUMBER.search(key)),
@@ -158,7 +167,7 @@ def assess_quality(f: QualityFeatures, key: str, config: QualityConfig) -> Quali
     elif not f.has_proposal and (f.complaint_tone or f.content_chars > config.long_text_chars):
         reason = Reason.NO_PROPOSAL
     elif (
-        f.objects == 0
+        (f.objects == 0 and f.specific_words < config.rich_specific_words)
         or (f.objects < 2 and f.specific_ratio < config.min_specific_ratio)
         or f.specific_words < config.min_specific_words
         or score < config.keep_threshold

@@ -437,9 +437,11 @@ def screen(
         status, reasons = own[i]
         if link is not None and own[rep][0] is Status.KEPT:
             status, reasons = Status.DUPLICATE, (link.reason,)
-        # a duplicate is filed under its representative's theme and topic; rejected rows have none
-        theme, theme_confidence = themes[rep] if status in _THEMED else ("", None)
-        topic_id, topic_label = topics.get(rep, ("", "")) if status in _THEMED else ("", "")
+        # a duplicate is filed under its representative's theme and topic; rejected rows have none;
+        # a kept row whose group is led by a rejected text keeps its own
+        home = rep if status is Status.DUPLICATE else i
+        theme, theme_confidence = themes[home] if status in _THEMED else ("", None)
+        topic_id, topic_label = topics.get(home, ("", "")) if status in _THEMED else ("", "")
         verdicts.append(
             Verdict(
                 id=ids[i], text=text, status=status, reasons=reasons,

@@ -6,9 +6,18 @@ import numpy as np
 import pytest
 
 from goldideas.config import DedupConfig
-from goldideas.dedup import Row, components, find_duplicates, near_scores
+from goldideas.dedup import (
+    Row,
+    char_containment,
+    char_vectors,
+    components,
+    find_duplicates,
+    leader_groups,
+    near_scores,
+)
 from goldideas.minhash import band_pairs, signatures
-from goldideas.reasons import Reason
+from goldideas.reasons import Reason, Status
+from goldideas.screening import screen
 
 
 def rows(*keys: str) -> list[Row]:
@@ -81,3 +90,60 @@ def test_ties_go_to_the_earliest_submission() -> None:
 def test_same_service_different_measures_stay_apart() -> None:
     links = find_duplicates(rows("建议不动产登记推行网上预约", "建议不动产登记大厅周末开放"), DedupConfig())
     assert links == {}
+
+
+def test_leaders_are_not_joined_through_a_text_that_resembles_both() -> None:
+    """Components would join 0 and 1 through 2; leaders keep them apart and 2 picks its best."""
+    labels = leader_groups([0, 1, 2], {(0, 2): 0.9, (1, 2): 0.8})
+    assert labels.tolist() == [0, 1, 0]
+
+
+def test_leader_groups_follow_the_order_not_the_index() -> None:
+    labels = leader_groups([2, 0, 1], {(0, 2): 0.9, (1, 2): 0.8})
+    assert labels.tolist() == [2, 2, 2]
+
+
+def test_char_containment_weighs_rare_characters() -> None:
+    """A short text made of the other's characters is contained; shared common characters
+    count less than the rare ones that are missing."""
+    words = [("退费",), ("退还", "取暖费"), ("的", "是", "办"), ("的", "是", "网"), ("的", "是"), ("的", "是")]
+    x = char_vectors([Row(key="".join(w), words=w, order=("", str(n))) for n, w in enumerate(words)])
+    shares = char_containment(x, np.array([[0, 1], [2, 3], [0, 2]]))
+    assert shares[0] == pytest.approx(1.0)
+    assert 0 < shares[1] < 2 / 3
+    assert shares[2] == 0.0
+
+
+def test_char_containment_of_no_pairs_is_empty() -> None:
+    x = char_vectors([Row("退费", ("退费",), ("", "1"))])
+    assert char_containment(x, np.zeros((0, 2), dtype=np.int64)).shape == (0,)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        pytest.param("建议供热公司对室温不达标的用户按天数退还取暖费，测温后当场出具书面记录，退费直接打回缴费账户，不用用户再申请。",
+                     "暖气温度不达标的日子，取暖费应按天退还，钱直接退回缴费的账户。", id="heating-refund-reworded"),
+        pytest.param("建议市政务服务中心中午不休息，窗口轮流值班，每周二、周四延时到晚上七点，周六上午开放预约办理。",
+                     "政务大厅中午窗口能不能轮流值班，周二周四晚上延时，周六上午也能预约去办？", id="opening-hours-colloquial"),
+    ],
+)
+def test_paraphrases_are_duplicates(a: str, b: str) -> None:
+    verdicts = screen([a, b]).verdicts
+    assert [v.status for v in verdicts] == [Status.KEPT, Status.DUPLICATE]
+    assert verdicts[1].reasons == (Reason.PARAPHRASE,)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        pytest.param("建议在地铁站出口增设共享单车停放点，划线管理，方便换乘。",
+                     "建议地铁末班车延长到晚上十一点，方便加班的人回家。", id="metro"),
+        pytest.param("建议不动产登记推行网上预约，群众在手机上选好时段再去大厅。",
+                     "建议不动产登记大厅周末开放，方便上班族办理过户。", id="property-registration"),
+        pytest.param("建议公积金提取全程网上办理，审核通过后三个工作日内到账。",
+                     "建议公积金贷款额度上限提高到八十万元，支持首套房。", id="housing-fund"),
+    ],
+)
+def test_same_service_different_measures_are_both_kept(a: str, b: str) -> None:
+    assert [v.status for v in screen([a, b]).verdicts] == [Status.KEPT, Status.KEPT]

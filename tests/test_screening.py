@@ -100,3 +100,15 @@ def test_cli_is_silent_on_stderr_when_not_a_terminal(tmp_path) -> None:  # type:
 
     result = CliRunner().invoke(app, ["screen", "-o", str(tmp_path / "out.csv")])
     assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_kept_row_in_a_group_led_by_a_rejected_text_keeps_its_own_theme_and_topic() -> None:
+    """The longer text repeats the short proposal inside an unlawful one: the short one stays
+    kept, and is filed under its own theme and topic (the rejected leader has none)."""
+    texts = ["建议政府采购合同的预付款比例不低于合同金额的百分之三十。",
+             "关于政府采购的建议：只让本地企业投标，外地企业一律不准参加；本地企业的预付款比例不低于"
+             "合同金额的百分之三十，外地企业不给预付款。"]
+    kept, rejected = screen(texts).verdicts
+    assert (kept.status, rejected.status) == (Status.KEPT, Status.NON_COMPLIANT)
+    assert kept.theme and kept.topic_id.startswith(kept.theme + "-")
+    assert not kept.duplicate_of
