@@ -32,10 +32,11 @@ def _features(
 ) -> list[str]:
     """Word (``w:``) and character n-gram (``c:``) terms of ``text``; with ``first_line_weight``,
     the terms of its first line (a title) once more under their own names (``w^``, ``c^``),
-    repeated that many times, so that the model can learn how much a title says."""
+    repeated that many times, so that the model can learn how much a title says. A text of one
+    line (as ``screen`` passes them, newlines normalised away) gets no title terms."""
     terms = _terms(text, tok, char_ngrams)
-    if first_line_weight > 0:
-        first = text.strip().partition("\n")[0]
+    first, newline, _ = text.strip().partition("\n")
+    if first_line_weight > 0 and newline:  # a text of one line has no title
         terms += [t[:1] + "^" + t[2:] for t in _terms(first, tok, char_ngrams)] * first_line_weight
     return terms
 

@@ -71,6 +71,8 @@ def test_first_line_terms_are_added_under_their_own_names() -> None:
     extra = titled[len(plain):]
     assert titled[: len(plain)] == plain
     assert extra.count("c^地") == 2 and "c^建" not in extra and all(t[1] == "^" for t in extra)
+    assert _features("地铁末班车建议延长运营时间", tok, (1, 1), first_line_weight=2) == _features(
+        "地铁末班车建议延长运营时间", tok, (1, 1))
 
 
 def test_balanced_class_weights_lift_a_small_label() -> None:
