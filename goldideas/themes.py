@@ -1,5 +1,5 @@
-"""Themes without training: seed words from ``models/themes.toml``, then a nearest-centroid
-refinement learned from the confidently seeded texts of the input itself (no labels needed).
+"""Themes without training: seed words from ``models/themes.toml``, then a naive Bayes model
+learned from the confidently seeded texts of the input itself and refined by EM (no labels needed).
 
 A staff member can change the taxonomy by editing the TOML file; a bureau with labelled data
 can train a classifier instead (``goldideas.classifier``).
