@@ -27,7 +27,21 @@ FORMAT = "goldideas-classifier/1"
 _FILES = ("model.json", "weights.npz")
 
 
-def _features(text: str, tok: Tokenizer, char_ngrams: tuple[int, int]) -> list[str]:
+def _features(
+    text: str, tok: Tokenizer, char_ngrams: tuple[int, int], first_line_weight: int = 0
+) -> list[str]:
+    """Word (``w:``) and character n-gram (``c:``) terms of ``text``; with ``first_line_weight``,
+    the terms of its first line (a title) once more under their own names (``w^``, ``c^``),
+    repeated that many times, so that the model can learn how much a title says. A text of one
+    line (as ``screen`` passes them, newlines normalised away) gets no title terms."""
+    terms = _terms(text, tok, char_ngrams)
+    first, newline, _ = text.strip().partition("\n")
+    if first_line_weight > 0 and newline:  # a text of one line has no title
+        terms += [t[:1] + "^" + t[2:] for t in _terms(first, tok, char_ngrams)] * first_line_weight
+    return terms
+
+
+def _terms(text: str, tok: Tokenizer, char_ngrams: tuple[int, int]) -> list[str]:
     norm = normalize(text)
     words = ["w:" + w for w in tok.content_words(norm.content)]
     key = norm.key
@@ -38,7 +52,8 @@ def _features(text: str, tok: Tokenizer, char_ngrams: tuple[int, int]) -> list[s
 
 class TextClassifier:
     """TF-IDF + logistic regression, estimator-style (``fit`` returns self; learned state ends
-    in ``_``).
+    in ``_``). ``class_weight="balanced"`` weighs each label by the inverse of its frequency, so
+    that small labels are not traded away for large ones (macro-F1 counts every label alike).
 
     >>> model = TextClassifier().fit(["公积金提取", "地铁末班车"] * 3, ["政务", "交通"] * 3)
     >>> model.predict(["公积金怎么提取"])[0]
@@ -52,22 +67,27 @@ class TextClassifier:
         min_df: int = 2,
         self_training: bool = False,
         self_training_threshold: float = 0.9,
+        class_weight: str | None = "balanced",
+        first_line_weight: int = 3,
     ) -> None:
         self.C = C
         self.char_ngrams = char_ngrams
         self.min_df = min_df
         self.self_training = self_training
         self.self_training_threshold = self_training_threshold
+        self.class_weight = class_weight
+        self.first_line_weight = first_line_weight
 
     def get_params(self) -> dict[str, Any]:
         return {"C": self.C, "char_ngrams": self.char_ngrams, "min_df": self.min_df,
                 "self_training": self.self_training,
-                "self_training_threshold": self.self_training_threshold}
+                "self_training_threshold": self.self_training_threshold,
+                "class_weight": self.class_weight, "first_line_weight": self.first_line_weight}
 
     # -- vectorising -------------------------------------------------------------------------
     def _docs(self, texts: Sequence[str]) -> list[list[str]]:
         tok = Tokenizer()
-        return [_features(t, tok, self.char_ngrams) for t in texts]
+        return [_features(t, tok, self.char_ngrams, self.first_line_weight) for t in texts]
 
     def _fit_vocabulary(self, docs: list[list[str]]) -> None:
         self.vocabulary_, self.idf_ = fit_idf(docs, self.min_df)
@@ -90,7 +110,9 @@ class TextClassifier:
         extra = self._docs(unlabeled) if unlabeled and self.self_training else []
         self._fit_vocabulary(docs)
         x, y = self._transform(docs), np.asarray(labels, dtype=object)
-        model = LogisticRegression(C=self.C, max_iter=2000)
+        if self.class_weight not in (None, "balanced"):
+            raise ModelError(f"class_weight must be None or 'balanced', not {self.class_weight!r}")
+        model = LogisticRegression(C=self.C, max_iter=2000, class_weight=self.class_weight)
         model.fit(x, y)
         if self.self_training and extra:
             xu = self._transform(extra)
@@ -99,7 +121,8 @@ class TextClassifier:
             if sure.any():
                 x = sparse.vstack([x, xu[sure]]).tocsr()
                 y = np.concatenate([y, model.classes_[proba[sure].argmax(axis=1)]])
-                model = LogisticRegression(C=self.C, max_iter=2000).fit(x, y)
+                model = LogisticRegression(C=self.C, max_iter=2000, class_weight=self.class_weight)
+                model.fit(x, y)
         self.classes_ = [str(c) for c in model.classes_]
         self.coef_ = np.asarray(model.coef_, dtype=np.float64)
         self.intercept_ = np.asarray(model.intercept_, dtype=np.float64)
@@ -150,6 +173,8 @@ def load_classifier(folder: str | Path) -> TextClassifier:
     model = TextClassifier(
         C=params["C"], char_ngrams=tuple(params["char_ngrams"]), min_df=params["min_df"],
         self_training=params["self_training"], self_training_threshold=params["self_training_threshold"],
+        # models saved before these options existed were trained without them
+        class_weight=params.get("class_weight"), first_line_weight=int(params.get("first_line_weight", 0)),
     )
     model.vocabulary_ = {t: i for i, t in enumerate(meta["terms"])}
     model.classes_ = list(meta["classes"])

@@ -1,5 +1,5 @@
-"""Themes without training: seed words from ``models/themes.toml``, then a nearest-centroid
-refinement learned from the confidently seeded texts of the input itself (no labels needed).
+"""Themes without training: seed words from ``models/themes.toml``, then a naive Bayes model
+learned from the confidently seeded texts of the input itself and refined by EM (no labels needed).
 
 A staff member can change the taxonomy by editing the TOML file; a bureau with labelled data
 can train a classifier instead (``goldideas.classifier``).
@@ -54,19 +54,30 @@ def load_themes(path: str | Path | None = None) -> tuple[ThemeSpec, ...]:
     return tuple(specs)
 
 
+def _seed_pattern(themes: Sequence[ThemeSpec]) -> tuple[re.Pattern[str], dict[str, list[tuple[int, float]]]]:
+    """One alternation of every seed, longest first, and each seed's (theme index, weight) list."""
+    owners: dict[str, list[tuple[int, float]]] = {}
+    for t, theme in enumerate(themes):
+        for seed, weight in theme.seeds.items():
+            owners.setdefault(seed, []).append((t, weight))
+    ordered = sorted(owners, key=lambda seed: (-len(seed), seed))
+    return re.compile("|".join(re.escape(seed) for seed in ordered)), owners
+
+
 def seed_scores(texts: Sequence[str], themes: Sequence[ThemeSpec]) -> np.ndarray:
     """Sum of the weights of each theme's seed words found in each text: (n_texts, n_themes).
 
-    All texts are searched at once as one string, so each seed costs one scan in C."""
+    Each seed counts once per text. Seeds are matched longest first without overlap, so a seed
+    inside a longer one that matched does not count: 告知承诺 is a 政务服务 word, and the 承诺
+    inside it is not evidence for 诚信法治."""
     scores = np.zeros((len(texts), len(themes)))
-    joined = "\x00".join(texts)
-    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
-    for t, theme in enumerate(themes):
-        for seed, weight in theme.seeds.items():
-            found = [m.start() for m in re.finditer(re.escape(seed), joined)]
-            if found:
-                docs = np.unique(np.searchsorted(starts, found, side="right") - 1)
-                scores[docs, t] += weight
+    if not themes or not any(theme.seeds for theme in themes):
+        return scores
+    pattern, owners = _seed_pattern(themes)
+    for i, text in enumerate(texts):
+        for seed in set(pattern.findall(text)):
+            for t, weight in owners[seed]:
+                scores[i, t] += weight
     return scores
 
 
@@ -99,14 +110,16 @@ class LexiconThemes:
         themes: Sequence[ThemeSpec] | None = None,
         min_margin: float = 1.5,
         iterations: int = 5,
-        seed_prior: float = 1.0,
+        seed_prior: float = 3.0,
         smoothing: float = 0.1,
+        words_per_observation: float = 10.0,
     ) -> None:
         self.themes = tuple(themes) if themes else load_themes()
         self.min_margin = min_margin
         self.iterations = iterations
         self.seed_prior = seed_prior
         self.smoothing = smoothing
+        self.words_per_observation = words_per_observation
 
     def _confident(self, scores: np.ndarray) -> np.ndarray:
         ordered = np.sort(scores, axis=1)
@@ -127,16 +140,19 @@ class LexiconThemes:
         if not confident.any():  # nothing clear: start from the seed scores themselves
             responsibilities = seeds + 1e-3
         seed_log = self.seed_prior * np.log1p(seeds)
+        # words are not independent: a long text's word likelihood would drown its seed words, so
+        # it counts as if every ``words_per_observation`` words were one independent observation
+        n_words = np.asarray(counts.sum(axis=1)).ravel()
+        damping = np.maximum(n_words / self.words_per_observation, 1.0)[:, None]
         for _ in range(max(self.iterations, 1)):
             word_counts = np.asarray((counts.T @ responsibilities).T) + self.smoothing
             log_word = np.log(word_counts / word_counts.sum(axis=1, keepdims=True))
             log_prior = np.log((responsibilities.sum(axis=0) + 1) / (responsibilities.sum() + k))
-            log_post = np.asarray(counts @ log_word.T) + log_prior + seed_log
+            log_post = np.asarray(counts @ log_word.T) / damping + log_prior + seed_log
             responsibilities = _softmax(log_post, 1.0)
         chosen = responsibilities.argmax(axis=1)
-        # naive Bayes posteriors are overconfident (words are not independent): temper them by
-        # the number of words, as if each text carried a handful of independent observations
-        n_words = np.asarray(counts.sum(axis=1)).ravel()
+        # naive Bayes posteriors are still overconfident: temper them further by the number of
+        # words, as if each text carried a handful of independent observations
         tempered = _softmax(log_post / np.maximum(n_words / 5, 1.0)[:, None], 1.0)
         return ThemeResult(
             labels=[self.themes[c].id for c in chosen],

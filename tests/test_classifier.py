@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from goldideas.classifier import TextClassifier, cross_validate, load_classifier
+from goldideas.classifier import TextClassifier, _features, cross_validate, load_classifier
 from goldideas.cli import app
 from goldideas.errors import ModelError
 from goldideas.io import read_table
+from goldideas.segment import Tokenizer
 
 runner = CliRunner()
 
@@ -61,6 +62,50 @@ def test_training_is_deterministic(labelled: pd.DataFrame) -> None:
 def test_cross_validation_beats_chance(labelled: pd.DataFrame) -> None:
     score = cross_validate(labelled["text"].tolist(), labelled["theme"].tolist(), TextClassifier(), folds=3)
     assert score > 1 / 6 + 0.3
+
+
+def test_first_line_terms_are_added_under_their_own_names() -> None:
+    """The title's terms come again as w^/c^ terms, repeated first_line_weight times."""
+    tok = Tokenizer()
+    plain = _features("地铁末班车\n建议延长运营时间", tok, (1, 1))
+    titled = _features("地铁末班车\n建议延长运营时间", tok, (1, 1), first_line_weight=2)
+    extra = titled[len(plain):]
+    assert titled[: len(plain)] == plain
+    assert extra.count("c^地") == 2 and "c^建" not in extra and all(t[1] == "^" for t in extra)
+    assert _features("地铁末班车建议延长运营时间", tok, (1, 1), first_line_weight=2) == _features(
+        "地铁末班车建议延长运营时间", tok, (1, 1))
+
+
+def test_balanced_class_weights_lift_a_small_label() -> None:
+    """With one label eight times rarer, balancing weights raise its probability on its own text."""
+    texts = ["建议公积金提取全程网办", "建议社保卡补办网上办理"] * 8 + ["建议延长地铁末班车"] * 2
+    labels = ["政务"] * 16 + ["交通"] * 2
+    probe = ["地铁末班车延长"]
+    plain = TextClassifier(class_weight=None, min_df=1).fit(texts, labels)
+    balanced = TextClassifier(min_df=1).fit(texts, labels)
+    col = balanced.classes_.index("交通")
+    assert balanced.predict_proba(probe)[0, col] > plain.predict_proba(probe)[0, col]
+
+
+def test_an_unknown_class_weight_is_named() -> None:
+    with pytest.raises(ModelError, match="class_weight must be None or 'balanced', not 'equal'"):
+        TextClassifier(class_weight="equal").fit(["公积金", "地铁"], ["a", "b"])
+
+
+def test_options_survive_saving(tmp_path: Path, labelled: pd.DataFrame) -> None:
+    model = TextClassifier(class_weight=None, first_line_weight=1).fit(
+        labelled["text"].tolist(), labelled["theme"].tolist())
+    loaded = load_classifier(model.save(tmp_path / "model"))
+    assert loaded.get_params() == model.get_params()
+
+
+def test_a_model_saved_before_the_options_loads_without_them(fitted: TextClassifier, tmp_path: Path) -> None:
+    folder = fitted.save(tmp_path / "model")
+    meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    del meta["params"]["class_weight"], meta["params"]["first_line_weight"]
+    (folder / "model.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    loaded = load_classifier(folder)
+    assert loaded.class_weight is None and loaded.first_line_weight == 0
 
 
 def test_unfitted_model_says_so() -> None:

@@ -8,7 +8,7 @@ import pytest
 from goldideas import Screening, screen
 from goldideas.errors import ModelError
 from goldideas.evaluate import evaluate
-from goldideas.themes import LexiconThemes, load_themes, seed_scores
+from goldideas.themes import LexiconThemes, ThemeSpec, load_themes, seed_scores
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +21,20 @@ def test_taxonomy_has_the_six_policy_themes() -> None:
         "gov_services", "investment_openness", "factor_supply",
         "innovation_entrepreneurship", "rule_of_law_credit", "livability_culture",
     ]
+
+
+def test_a_seed_inside_a_longer_matched_seed_does_not_count() -> None:
+    """告知承诺 is a 政务服务 word; the 承诺 inside it is no evidence for 诚信法治."""
+    themes = load_themes()
+    ids = [t.id for t in themes]
+    scores = seed_scores(["推行告知承诺制"], themes)
+    assert scores[0, ids.index("gov_services")] == themes[ids.index("gov_services")].seeds["告知承诺"]
+    assert scores[0, ids.index("rule_of_law_credit")] == 0
+
+
+def test_seed_scores_of_a_taxonomy_without_seeds_are_zero() -> None:
+    themes = [ThemeSpec("a", "甲", "", {}), ThemeSpec("b", "乙", "", {})]
+    assert seed_scores(["任何文字"], themes).tolist() == [[0.0, 0.0]]
 
 
 def test_seed_scores_count_each_seed_once_per_text() -> None:
@@ -40,6 +54,9 @@ def test_seed_scores_count_each_seed_once_per_text() -> None:
         pytest.param("建议对科技型中小企业的专利质押给予贴息，支持孵化器建设", "innovation_entrepreneurship", id="innovation"),
         pytest.param("建议推行首违不罚，减少涉企执法检查，清理拖欠民营企业账款", "rule_of_law_credit", id="law"),
         pytest.param("建议延长地铁末班车时间，方便夜市游客和加班的人", "livability_culture", id="livability"),
+        # the subject decides, not the channel: utilities and project approval done online
+        pytest.param("建议燃气报装全程网上办理，三天内通气", "factor_supply", id="utility-online"),
+        pytest.param("建议工程建设项目审批全程网办，压缩审批时限", "investment_openness", id="project-online"),
     ],
 )
 def test_clear_suggestions_get_their_theme(text: str, theme: str) -> None:
@@ -60,9 +77,9 @@ def test_only_kept_and_duplicate_rows_get_a_theme(corpus_screening: Screening) -
 
 
 def test_corpus_theme_quality_does_not_regress(corpus_screening: Screening, gold: pd.DataFrame) -> None:
-    """Measured 0.718 macro-F1 (README); this guard catches a broken taxonomy or model."""
+    """Measured 0.767 macro-F1 (README); this guard catches a broken taxonomy or model."""
     result = evaluate(corpus_screening.to_frame(), gold)
-    assert result.theme_macro_f1 is not None and result.theme_macro_f1 >= 0.65
+    assert result.theme_macro_f1 is not None and result.theme_macro_f1 >= 0.74
 
 
 def test_themes_are_deterministic() -> None:
