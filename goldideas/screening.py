@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -30,6 +33,8 @@ from .reasons import Reason, Status
 from .segment import Tokenizer
 from .themes import LexiconThemes, load_themes
 from .topics import find_topics, rank_hot_topics
+
+T = TypeVar("T")
 
 COLUMNS = [
     "id", "text", "status", "reasons", "duplicate_of", "group_id", "group_size", "similarity",
@@ -324,24 +329,30 @@ class _Analysis:
 
 
 def _analyse_chunk(texts: list[str], config: Config) -> list[_Analysis]:
-    """Normalise, segment, check compliance and quality of distinct texts."""
+    """Normalise, segment, check compliance and quality of distinct texts; texts that differ
+    only in greetings, signatures or contact details are segmented once."""
     tok = _tokenizer(config.segment.backend, config.segment.userdict, config.segment.stopwords)
     rulebook = _rulebook(config.compliance.rulebook)
     lexicons = _lexicons(config.quality.lexicons)
     window = config.compliance.negation_window_chars
     by_normalized: dict[str, _Analysis] = {}
+    by_content: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
     out = []
     for text in texts:
         norm = normalize(text)
         found = by_normalized.get(norm.normalized)
         if found is None:
-            tokens, verbs = tok.analyse(norm.content)
-            words = tuple(tokens)
+            segmented = by_content.get(norm.content)
+            if segmented is None:
+                tokens, verbs = tok.analyse(norm.content)
+                measures = frozenset(w for w in verbs if len(w) >= 2 and not lexicons.is_generic(w))
+                segmented = by_content[norm.content] = (tuple(tokens), measures)
+            words, measures = segmented
             features = extract_features(norm.key, words, lexicons, norm.normalized)
             found = by_normalized[norm.normalized] = _Analysis(
                 norm=norm,
                 words=words,
-                measures=frozenset(w for w in verbs if len(w) >= 2 and not lexicons.is_generic(w)),
+                measures=measures,
                 hit=check_compliance(norm.normalized, rulebook, window),
                 quality=assess_quality(features, norm.key, config.quality),
             )
@@ -379,6 +390,24 @@ def _analyse(texts: list[str], config: Config) -> list[_Analysis]:
     return [by_text[t] for t in texts]
 
 
+def _per_analysis(found: list[_Analysis], f: Callable[[_Analysis], T]) -> list[T]:
+    """``f`` of each row's analysis, computed once per distinct analysis."""
+    done: dict[int, T] = {}
+    out = []
+    for a in found:
+        value = done.get(id(a))
+        if value is None:
+            value = done[id(a)] = f(a)
+        out.append(value)
+    return out
+
+
+def _per_text(texts: list[str], f: Callable[[str], str]) -> list[str]:
+    """``f`` of each text, computed once per distinct text."""
+    done = {t: f(t) for t in dict.fromkeys(texts)}
+    return [done[t] for t in texts]
+
+
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` when a stage of a run starts and ends."""
 
@@ -399,15 +428,35 @@ def screen(
     frame = _as_frame(data)
     if frame.empty:
         raise InputError("no rows to screen: the input has a header but no data rows")
+    with _collector_paused():
+        return _screen(frame, config, progress)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: over a large input it would walk the millions of
+    long-lived strings and tuples of the analyses again and again, while screening makes no
+    reference cycles worth collecting before it ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _screen(frame: pd.DataFrame, config: Config, progress: Progress | None) -> Screening:
     ids = frame["id"].tolist()
     texts = frame["text"].tolist()
     step = progress or (lambda stage, done, total: None)
     step(STAGES[0], 0, len(STAGES))
     found = _analyse(texts, config)
     step(STAGES[1], 1, len(STAGES))
+    naturals = [_natural(i) for i in ids]
     rows = [
-        Row(key=a.norm.key, words=a.words, order=(str(t), _natural(i)), measures=a.measures)
-        for a, t, i in zip(found, frame["submitted_at"], ids, strict=True)
+        Row(key=a.norm.key, words=a.words, order=(str(t), n), measures=a.measures)
+        for a, t, n in zip(found, frame["submitted_at"], naturals, strict=True)
     ]
     own = [_own_verdict(a.hit, a.quality) for a in found]
     links = find_duplicates(rows, config.dedup)
@@ -418,9 +467,9 @@ def screen(
     step(STAGES[3], 3, len(STAGES))
     statuses = [_final_status(own, links, group_of, i) for i in range(len(rows))]
     lexicons = _lexicons(config.quality.lexicons)
-    topic_words = [tuple(w for w in a.words if not lexicons.is_generic(w)) for a in found]
-    topics, topic_records = assign_topics(topic_words, statuses, themes, sizes,
-                                          [_natural(i) for i in ids])
+    topic_words = _per_analysis(found, lambda a: tuple(lexicons.not_generic(a.words)))
+    topics, topic_records = assign_topics(topic_words, statuses, themes, sizes, naturals)
+    redacted = _per_text(texts, redact)
     step(STAGES[4], 4, len(STAGES))
     verdicts = []
     for i, (text, a) in enumerate(zip(texts, found, strict=True)):
@@ -443,7 +492,7 @@ def screen(
                 theme=theme, theme_confidence=theme_confidence,
                 topic_id=topic_id, topic_label=topic_label,
                 explanation=_explain(status, reasons, link, ids[rep], a.hit, a.quality, sizes[rep]),
-                text_redacted=redact(text),
+                text_redacted=redacted[i],
             )
         )
     step("完成", len(STAGES), len(STAGES))

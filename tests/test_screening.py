@@ -100,3 +100,34 @@ def test_cli_is_silent_on_stderr_when_not_a_terminal(tmp_path) -> None:  # type:
 
     result = CliRunner().invoke(app, ["screen", "-o", str(tmp_path / "out.csv")])
     assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_the_collector_is_paused_while_screening_and_restored() -> None:
+    import gc
+
+    from goldideas.screening import _collector_paused
+
+    assert gc.isenabled()
+    with _collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _collector_paused():
+            pass
+        assert not gc.isenabled()  # a caller's choice is left as it was
+    finally:
+        gc.enable()
+
+
+def test_per_text_computes_each_distinct_text_once() -> None:
+    from goldideas.screening import _per_text
+
+    calls: list[str] = []
+
+    def upper(text: str) -> str:
+        calls.append(text)
+        return text.upper()
+
+    assert _per_text(["a", "b", "a"], upper) == ["A", "B", "A"]
+    assert calls == ["a", "b"]
