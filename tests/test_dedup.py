@@ -7,6 +7,7 @@ import pytest
 
 from goldideas.config import DedupConfig
 from goldideas.dedup import Row, components, find_duplicates, near_scores
+from goldideas.io import load_corpus
 from goldideas.minhash import band_pairs, signatures
 from goldideas.reasons import Reason
 
@@ -26,6 +27,22 @@ def test_minhash_is_deterministic_for_a_seed() -> None:
     b = signatures(["建议不动产登记开通周末预约", "好"], 3, 64, seed=7)
     assert np.array_equal(a, b)
     assert not np.array_equal(a, signatures(["建议不动产登记开通周末预约", "好"], 3, 64, seed=8))
+
+
+def test_minhash_does_not_depend_on_the_batch_size(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from goldideas import minhash
+
+    keys = [*load_corpus()["text"].head(200), "", "好", "建议"]
+    whole = signatures(keys, 3, 64, seed=5)
+    monkeypatch.setattr(minhash, "_CHUNK_CHARS", 50)
+    assert np.array_equal(whole, signatures(keys, 3, 64, seed=5))
+
+
+def test_lsh_pairs_are_sorted_unique_rows() -> None:
+    keys = [*load_corpus()["text"].head(300), "", ""]
+    pairs = band_pairs(signatures(keys, 3, 64, seed=3), 32, seed=3)
+    assert len(pairs) and (pairs[:, 0] < pairs[:, 1]).all()
+    assert np.array_equal(pairs, np.unique(pairs, axis=0))
 
 
 def test_minhash_estimates_jaccard() -> None:
