@@ -57,13 +57,14 @@ def load_themes(path: str | Path | None = None) -> tuple[ThemeSpec, ...]:
 def seed_scores(texts: Sequence[str], themes: Sequence[ThemeSpec]) -> np.ndarray:
     """Sum of the weights of each theme's seed words found in each text: (n_texts, n_themes).
 
-    All texts are searched at once as one string, so each seed costs one scan in C."""
+    All texts are searched at once as one string, so each seed costs one scan in C; after a
+    seed is found the scan skips to the end of that text (one match per text is enough)."""
     scores = np.zeros((len(texts), len(themes)))
     joined = "\x00".join(texts)
     starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
     for t, theme in enumerate(themes):
         for seed, weight in theme.seeds.items():
-            found = [m.start() for m in re.finditer(re.escape(seed), joined)]
+            found = [m.start() for m in re.finditer(re.escape(seed) + "[^\x00]*", joined)]
             if found:
                 docs = np.unique(np.searchsorted(starts, found, side="right") - 1)
                 scores[docs, t] += weight

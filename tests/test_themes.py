@@ -31,6 +31,13 @@ def test_seed_scores_count_each_seed_once_per_text() -> None:
     assert scores[1, gov] == 0
 
 
+def test_seed_scores_match_a_plain_search_of_each_text(corpus: pd.DataFrame) -> None:
+    themes = load_themes()
+    texts = [*corpus["text"].head(300), "", "税", "税\x00费"]
+    expected = [[sum(w for s, w in t.seeds.items() if s in text) for t in themes] for text in texts]
+    assert seed_scores(texts, themes).tolist() == expected
+
+
 @pytest.mark.parametrize(
     ("text", "theme"),
     [
