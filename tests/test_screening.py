@@ -131,3 +131,11 @@ def test_per_text_computes_each_distinct_text_once() -> None:
 
     assert _per_text(["a", "b", "a"], upper) == ["A", "B", "A"]
     assert calls == ["a", "b"]
+
+
+def test_forked_workers_give_the_same_verdicts(corpus: pd.DataFrame, corpus_screening: Screening) -> None:
+    from goldideas.config import Config, RunConfig
+
+    config = Config(run=RunConfig(workers=2, parallel_min_texts=1))
+    parallel = screen(corpus, config)
+    pd.testing.assert_frame_equal(parallel.to_frame(), corpus_screening.to_frame())
