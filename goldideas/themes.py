@@ -7,7 +7,6 @@ can train a classifier instead (``goldideas.classifier``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,17 +56,23 @@ def load_themes(path: str | Path | None = None) -> tuple[ThemeSpec, ...]:
 def seed_scores(texts: Sequence[str], themes: Sequence[ThemeSpec]) -> np.ndarray:
     """Sum of the weights of each theme's seed words found in each text: (n_texts, n_themes).
 
-    All texts are searched at once as one string, so each seed costs one scan in C; after a
-    seed is found the scan skips to the end of that text (one match per text is enough)."""
+    Only seeds whose first character is in a text are looked for in it; weights are added in
+    taxonomy order (theme, then seed)."""
+    seeds = [(seed, t, weight) for t, theme in enumerate(themes) for seed, weight in theme.seeds.items()]
+    by_first: dict[str, list[int]] = {}
+    for k, (seed, _, _) in enumerate(seeds):
+        by_first.setdefault(seed[:1], []).append(k)
+    firsts = frozenset(by_first)
+    always = by_first.get("", [])  # an empty seed is in every text
     scores = np.zeros((len(texts), len(themes)))
-    joined = "\x00".join(texts)
-    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
-    for t, theme in enumerate(themes):
-        for seed, weight in theme.seeds.items():
-            found = [m.start() for m in re.finditer(re.escape(seed) + "[^\x00]*", joined)]
-            if found:
-                docs = np.unique(np.searchsorted(starts, found, side="right") - 1)
-                scores[docs, t] += weight
+    for i, text in enumerate(texts):
+        found = [k for char in firsts.intersection(text) for k in by_first[char] if seeds[k][0] in text]
+        if not found and not always:
+            continue
+        row = [0.0] * len(themes)
+        for k in sorted(found + always):
+            row[seeds[k][1]] += seeds[k][2]
+        scores[i] = row
     return scores
 
 
