@@ -98,3 +98,11 @@ def test_ties_go_to_the_earliest_submission() -> None:
 def test_same_service_different_measures_stay_apart() -> None:
     links = find_duplicates(rows("建议不动产登记推行网上预约", "建议不动产登记大厅周末开放"), DedupConfig())
     assert links == {}
+
+
+def test_distinct_pairs_index_the_first_occurrence() -> None:
+    from goldideas.dedup import _distinct_pairs
+
+    first, of_pair = _distinct_pairs([("a", "b"), ("a", "c"), ("a", "b"), ("b", "a")])
+    assert first == [0, 1, 3]
+    assert of_pair == [0, 1, 0, 2]
