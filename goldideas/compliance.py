@@ -12,6 +12,7 @@ import re._constants as sre_constants  # the parser's opcodes: see _literal_pref
 import re._parser as sre_parser
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .errors import ModelError
@@ -46,26 +47,38 @@ class Rule:
     frame: str = "proposal"
 
 
+Candidate = tuple[int, int]
+"""A pattern of the rulebook: (rule index, pattern index within the rule)."""
+
+
 @dataclass(frozen=True)
 class Rulebook:
     version: str
     rules: tuple[Rule, ...]
     stop_cues: tuple[str, ...]
-    # rules are tried only on texts holding the first one or two characters of one of their
-    # literal prefixes (every match starts with such a prefix); ``always``: rules without any
-    rules_of_gram: dict[str, tuple[int, ...]] | None = None
-    always: tuple[int, ...] = ()
+    # a pattern is tried only on texts holding the first one or two characters of one of its
+    # literal prefixes (every match starts with such a prefix), ``always``: patterns without
+    # any. The grams are filed by their first character: char → ((gram, patterns), ...)
+    grams_of_char: dict[str, tuple[tuple[str, tuple[Candidate, ...]], ...]] | None = None
+    always: tuple[Candidate, ...] = ()
 
-    def candidates(self, text: str) -> list[Rule]:
-        """The rules that can fire on ``text``, in rulebook order."""
-        if self.rules_of_gram is None:
-            return list(self.rules)
-        grams = set(text)
-        grams.update(text[i : i + 2] for i in range(len(text) - 1))
+    def candidates(self, text: str) -> list[tuple[Rule, list[re.Pattern[str]]]]:
+        """The rules that can fire on ``text``, in rulebook order, each with the patterns that
+        can match it, in rule order."""
+        if self.grams_of_char is None:
+            return [(rule, list(rule.patterns)) for rule in self.rules]
         chosen = set(self.always)
-        for gram in grams.intersection(self.rules_of_gram):
-            chosen.update(self.rules_of_gram[gram])
-        return [self.rules[i] for i in sorted(chosen)]
+        for char in self.grams_of_char.keys() & set(text):
+            for gram, patterns in self.grams_of_char[char]:
+                if len(gram) == 1 or gram in text:
+                    chosen.update(patterns)
+        out: list[tuple[Rule, list[re.Pattern[str]]]] = []
+        for r, p in sorted(chosen):
+            rule = self.rules[r]
+            if not out or out[-1][0] is not rule:
+                out.append((rule, []))
+            out[-1][1].append(rule.patterns[p])
+        return out
 
 
 _MAX_PREFIXES = 400
@@ -110,21 +123,23 @@ def _literal_prefixes(items: object) -> tuple[set[str], bool] | None:
     return (results, False) if "" not in results else None
 
 
-def _triggers(rules: Sequence[Rule]) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
-    owners: dict[str, set[int]] = {}
+def _triggers(
+    rules: Sequence[Rule],
+) -> tuple[dict[str, tuple[tuple[str, tuple[Candidate, ...]], ...]], tuple[Candidate, ...]]:
+    owners: dict[str, set[Candidate]] = {}
     always = []
-    for index, rule in enumerate(rules):
-        prefixes: set[str] = set()
-        for pattern in rule.patterns:
+    for r, rule in enumerate(rules):
+        for p, pattern in enumerate(rule.patterns):
             found = _literal_prefixes(sre_parser.parse(pattern.pattern).data)
             if found is None:
-                always.append(index)
-                break
-            prefixes |= found[0]
-        else:
-            for prefix in prefixes:
-                owners.setdefault(prefix[:2], set()).add(index)
-    return {g: tuple(sorted(r)) for g, r in owners.items()}, tuple(always)
+                always.append((r, p))
+                continue
+            for prefix in found[0]:
+                owners.setdefault(prefix[:2], set()).add((r, p))
+    by_char: dict[str, list[tuple[str, tuple[Candidate, ...]]]] = {}
+    for gram in sorted(owners):
+        by_char.setdefault(gram[0], []).append((gram, tuple(sorted(owners[gram]))))
+    return {c: tuple(grams) for c, grams in by_char.items()}, tuple(always)
 
 
 @dataclass(frozen=True)
@@ -200,28 +215,37 @@ def load_rulebook(path: str | Path) -> Rulebook:
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
         raise ModelError(f"{path}: rule ids repeated: {', '.join(repeated)}")
-    rules_of_gram, always = _triggers(rules)
+    grams_of_char, always = _triggers(rules)
     return Rulebook(
         version=str(data.get("version", "")),
         rules=tuple(rules),
         stop_cues=tuple(data.get("stop_cues", ())),
-        rules_of_gram=rules_of_gram,
+        grams_of_char=grams_of_char,
         always=always,
     )
 
 
 class _Sentences:
-    """Sentence boundaries of one text, found once (a long text has thousands of matches)."""
+    """Sentence boundaries of one text, found once and only when a pattern matched (a long
+    text has thousands of them), and whether the text proposes anything at all."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+
+    @cached_property
+    def ends(self) -> list[int]:
+        return [m.start() for m in _SENTENCE_END.finditer(self.text)]
+
+    @cached_property
+    def proposing(self) -> bool:
+        return bool(_PROPOSAL_CUE.search(self.text))
 
     def bounds(self, start: int, end: int) -> tuple[int, int]:
-        i = bisect.bisect_left(self.ends, start)
-        left = self.ends[i - 1] + 1 if i else 0
-        j = bisect.bisect_left(self.ends, end)
-        right = self.ends[j] if j < len(self.ends) else len(self.text)
+        ends = self.ends
+        i = bisect.bisect_left(ends, start)
+        left = ends[i - 1] + 1 if i else 0
+        j = bisect.bisect_left(ends, end)
+        right = ends[j] if j < len(ends) else len(self.text)
         return left, right
 
 
@@ -235,13 +259,11 @@ def _own_clause(before: str) -> str:
     return before
 
 
-def _is_stopped(
-    sentences: _Sentences, match: re.Match[str], stop_cues: Sequence[str], window: int, proposing: bool
-) -> bool:
+def _is_stopped(sentences: _Sentences, match: re.Match[str], stop_cues: Sequence[str], window: int) -> bool:
     """True where the match describes a practice the writer wants stopped, or only reports
     what someone else said or did (reported speech, or no proposal cue in the whole text)."""
     text, start = sentences.text, match.start()
-    if not proposing or _REPORTED_SPEECH.search(text[max(0, start - 6) : start]):
+    if not sentences.proposing or _REPORTED_SPEECH.search(text[max(0, start - 6) : start]):
         return True
     left, _ = sentences.bounds(start, match.end())
     before = _own_clause(text[max(left, start - window) : start])
@@ -251,15 +273,16 @@ def _is_stopped(
 
 
 def _first_match(
-    rule: Rule, sentences: _Sentences, stop_cues: Sequence[str], window: int, proposing: bool
+    rule: Rule, patterns: Sequence[re.Pattern[str]], sentences: _Sentences, stop_cues: Sequence[str],
+    window: int,
 ) -> re.Match[str] | None:
     text = sentences.text
-    for pattern in rule.patterns:
+    for pattern in patterns:
         for match in pattern.finditer(text):
             left, right = sentences.bounds(match.start(), match.end())
             if rule.unless and any(word in text[left:right] for word in rule.unless):
                 continue
-            if rule.frame == "proposal" and _is_stopped(sentences, match, stop_cues, window, proposing):
+            if rule.frame == "proposal" and _is_stopped(sentences, match, stop_cues, window):
                 continue
             return match
     return None
@@ -273,11 +296,10 @@ def check_compliance(
     A stop cue cancels a match when it stands within ``window`` characters before it, in the
     same sentence."""
     sentences = _Sentences(normalized)
-    proposing = bool(_PROPOSAL_CUE.search(normalized))
-    for rule in rulebook.candidates(normalized):
+    for rule, patterns in rulebook.candidates(normalized):
         if rule.requires and not all(p.search(normalized) for p in rule.requires):
             continue
-        match = _first_match(rule, sentences, rulebook.stop_cues, window, proposing)
+        match = _first_match(rule, patterns, sentences, rulebook.stop_cues, window)
         if match is not None:
             return ComplianceHit(
                 rule_id=rule.id,

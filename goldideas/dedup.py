@@ -234,6 +234,20 @@ def _stand_ins(near: np.ndarray, keys: list[str]) -> list[int]:
     return [best[label] for label in sorted(best)]
 
 
+def _distinct_pairs(pairs: list[tuple[str, str]]) -> tuple[list[int], list[int]]:
+    """The position of the first occurrence of each distinct pair, and for each pair the index
+    of its distinct pair in that list."""
+    index: dict[tuple[str, str], int] = {}
+    first: list[int] = []
+    of_pair = []
+    for position, pair in enumerate(pairs):
+        k = index.setdefault(pair, len(first))
+        if k == len(first):
+            first.append(position)
+        of_pair.append(k)
+    return first, of_pair
+
+
 def _links(
     rows: Sequence[Row], pairs: list[tuple[int, int]], slot: dict[int, int],
     vectors: sparse.csr_matrix, config: DedupConfig,
@@ -246,11 +260,16 @@ def _links(
     pending = [(rep, dup) for rep, dup in pairs if dup not in links]
     if not pending:
         return links
-    reps, dups = (list(x) for x in zip(*pending, strict=True))
+    # rows with equal keys score the same (a key also fixes the row of ``vectors``): each pair
+    # of keys is compared once, through the first pair of rows that has it
+    first, of_pending = _distinct_pairs([(rows[r].key, rows[d].key) for r, d in pending])
+    reps, dups = ([pending[k][side] for k in first] for side in (0, 1))
     edit = near_scores([rows[r].key for r in reps], [rows[d].key for d in dups], config.near_threshold)
     va, vb = vectors[[slot[r] for r in reps]], vectors[[slot[d] for d in dups]]
     cosine = np.asarray(va.multiply(vb).sum(axis=1)).ravel()
-    for rep, dup, e, c in zip(reps, dups, edit.tolist(), cosine.tolist(), strict=True):
+    edits, cosines = edit.tolist(), cosine.tolist()
+    for (rep, dup), k in zip(pending, of_pending, strict=True):
+        e, c = edits[k], cosines[k]
         if e >= config.near_threshold:
             links[dup] = DuplicateLink(rep, Reason.NEAR_DUPLICATE, round(e, 3))
         else:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 _PRIME = np.uint64(1_000_003)
-_CHUNK_CHARS = 4_000_000  # shingles per batch: bounds memory at ~32 MB per array
+_CHUNK_CHARS = 100_000  # shingles per batch: ~1 MB per array, so that the 64 passes stay in cache
 
 
 def _shingle_batch(keys: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -49,9 +49,12 @@ def signatures(keys: Sequence[str], shingle_chars: int, num_perm: int, seed: int
 
     def flush() -> None:
         hashes, offsets = _shingle_batch([keys[i] for i in batch], shingle_chars)
+        permuted = np.empty_like(hashes)
         with np.errstate(over="ignore"):
             for p in range(num_perm):
-                sigs[batch, p] = np.minimum.reduceat(hashes * a[p] + b[p], offsets)
+                np.multiply(hashes, a[p], out=permuted)
+                np.add(permuted, b[p], out=permuted)
+                sigs[batch, p] = np.minimum.reduceat(permuted, offsets)
 
     for i in present:
         batch.append(i)
@@ -92,4 +95,8 @@ def band_pairs(sigs: np.ndarray, bands: int, seed: int) -> np.ndarray:
     pairs = np.concatenate(found)
     pairs = pairs[~empty[pairs[:, 0]] & ~empty[pairs[:, 1]]]  # empty keys never match
     pairs = np.sort(pairs, axis=1)
-    return np.unique(pairs, axis=0) if len(pairs) else pairs
+    if not len(pairs):
+        return pairs
+    # one int64 per pair (i * n + j) sorts and deduplicates like the rows themselves, faster
+    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    return np.stack([codes // n, codes % n], axis=1)

@@ -23,6 +23,7 @@ _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[- ]?(\d{7,8})(?!\d)")
 _ID_CARD = re.compile(r"(?<!\d)(\d{6})(\d{8})(\d{3}[\dXx])(?![\dA-Za-z])")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_REDACTABLE = re.compile(r"[\d@]")  # every phone, ID-card number and e-mail holds one
 
 # Greetings at the start: 尊敬的领导：您好！ / 营商局的同志们好 / 各位领导好 / 你好
 _GREETING = re.compile(
@@ -112,7 +113,10 @@ def redact(text: str) -> str:
     >>> redact("电话13904051234")
     '电话139****1234'
     """
-    text = _ID_CARD.sub(lambda m: m.group(1) + "*" * 11 + m.group(3)[-1], str(text))
+    text = str(text)
+    if not _REDACTABLE.search(text):
+        return text
+    text = _ID_CARD.sub(lambda m: m.group(1) + "*" * 11 + m.group(3)[-1], text)
     text = _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
     text = _LANDLINE.sub(lambda m: f"{m.group(1)}-****{m.group(2)[-4:]}", text)
     return _EMAIL.sub(lambda m: m.group(0)[0] + "***@" + m.group(0).split("@")[1], text)

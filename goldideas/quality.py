@@ -6,6 +6,7 @@ numbers or time limits; business-environment vocabulary; off-topic vocabulary; r
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from .io import read_toml
 from .reasons import Reason
 
 _NUMBER = re.compile(r"\d+|[一二两三四五六七八九十百千万]+(个|天|日|周|月|年|小时|分钟|元|万|次|项|家|人|%)")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 _LATIN_WORD = re.compile(r"[a-zA-Z\u00c0-\u024f\u0400-\u04ff]{2,}")
 # Request forms of everyday speech that no fixed cue list covers: "请价格部门查一查" (not 申请,
 # 请假, 请问 or an advert's 请联系), "盼纪检部门牵头", "不如派人常驻" (not 一年不如一年),
@@ -42,12 +43,55 @@ class Lexicons:
     objects: tuple[str, ...]
     complaint_cues: tuple[str, ...]
     _generic_cache: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _specific_cache: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _by_first: dict[str, tuple[frozenset[str], dict[str, tuple[str, ...]]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def is_generic(self, word: str) -> bool:
         cached = self._generic_cache.get(word)
         if cached is None:
             cached = self._generic_cache[word] = is_generic(word, self.generic)
         return cached
+
+    def not_generic(self, words: Sequence[str]) -> list[str]:
+        """The words (in order, repeats kept) that are not generic."""
+        cache = self._generic_cache
+        for word in set(words).difference(cache):
+            cache[word] = is_generic(word, self.generic)
+        return list(itertools.filterfalse(cache.__getitem__, words))
+
+    def specific(self, words: Sequence[str]) -> list[str]:
+        """The words (in order, repeats kept) of two characters or more that are neither a
+        number nor generic."""
+        cache = self._specific_cache
+        for word in set(words).difference(cache):
+            cache[word] = len(word) >= 2 and not word.isdigit() and not self.is_generic(word)
+        return list(filter(cache.__getitem__, words))
+
+    def count(self, lexicon: str, text: str, stop: int, chars: frozenset[str] | None = None) -> int:
+        """How many words of a lexicon ("objects" …) occur in ``text``, counting no further than
+        ``stop``; only words whose first character is in the text (``chars``, when the caller
+        has them) are looked for."""
+        index = self._by_first.get(lexicon)
+        if index is None:
+            by_first = first_characters(getattr(self, lexicon))
+            index = self._by_first[lexicon] = (frozenset(by_first), by_first)
+        firsts, by_first = index
+        found = _count(by_first[""], text, stop) if "" in by_first else 0
+        for char in firsts & (chars if chars is not None else frozenset(text)):
+            found += _count(by_first[char], text, stop - found)
+            if found >= stop:
+                return stop
+        return found
+
+
+def first_characters(words: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Words filed by their first character (an empty word, found in any text, under "")."""
+    out: dict[str, list[str]] = {}
+    for word in words:
+        out.setdefault(word[:1], []).append(word)
+    return {char: tuple(ws) for char, ws in out.items()}
 
 
 def _count(words: Sequence[str], text: str, stop: int) -> int:
@@ -113,23 +157,25 @@ def is_generic(word: str, generic: frozenset[str]) -> bool:
 def extract_features(key: str, words: Sequence[str], lex: Lexicons, text: str = "") -> QualityFeatures:
     """Features of one row from its content key (no punctuation), content words and content."""
     n = len(key)
+    chars = frozenset(key)
     # one-character words (钱, 跑, 查) are everyday speech, neither slogan nor specific: the ratio
     # counts distinct words of two or more characters only
     longer = {w for w in words if len(w) >= 2 and not w.isdigit()}
-    specific = {w for w in longer if not lex.is_generic(w)}
+    specific = set(lex.specific(words))
     return QualityFeatures(
         content_chars=n,
         content_words=len(words),
         specific_words=len(specific),
         specific_ratio=len(specific) / len(longer) if longer else 0.0,
-        has_proposal=_count(lex.proposal_cues, key, 1) > 0 or bool(_REQUEST.search(text or key)),
-        complaint_tone=_count(lex.complaint_cues, text, 1) > 0,
-        objects=_count(lex.objects, key, 2),  # the rubric only asks: none, one, or several
+        has_proposal=lex.count("proposal_cues", key, chars=chars, stop=1) > 0
+        or bool(_REQUEST.search(text or key)),
+        complaint_tone=lex.count("complaint_cues", text, 1) > 0,
+        objects=lex.count("objects", key, chars=chars, stop=2),  # the rubric only asks: none, one, or several
         has_number=bool(_NUMBER.search(key)),
         domain_hits=len(set(_DOMAIN_HINT.findall(key))),
-        off_topic_hits=_count(lex.off_topic, key, 1),
-        repeat_ratio=1 - len(set(key)) / n if n else 1.0,
-        cjk_ratio=len(_CJK.findall(key)) / n if n else 0.0,
+        off_topic_hits=lex.count("off_topic", key, chars=chars, stop=1),
+        repeat_ratio=1 - len(chars) / n if n else 1.0,
+        cjk_ratio=len(_NOT_CJK.sub("", key)) / n if n else 0.0,
         latin_words=len(_LATIN_WORD.findall(text)),
         blank=not text.strip() and not key,
     )

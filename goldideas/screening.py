@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from .compliance import ComplianceHit, Rulebook, check_compliance, load_rulebook
 from .config import Config
 from .dedup import DuplicateLink, Row, find_duplicates
 from .errors import InputError
 from .io import model_path, read_suggestions, to_suggestions
-from .normalize import Normalized, normalize, redact
+from .normalize import normalize, redact
 from .quality import (
     Lexicons,
-    QualityResult,
     assess_quality,
     extract_features,
     load_lexicons,
@@ -33,6 +34,8 @@ from .topics import find_topics, rank_hot_topics
 
 if TYPE_CHECKING:  # pandas loads on first use: a single idea is screened without it
     import pandas as pd
+
+T = TypeVar("T")
 
 COLUMNS = [
     "id", "text", "status", "reasons", "duplicate_of", "group_id", "group_size", "similarity",
@@ -244,20 +247,20 @@ def _theme_model(taxonomy: str, min_margin: float, iterations: int) -> LexiconTh
 
 def assign_themes(found: list[_Analysis], config: Config) -> list[tuple[str, float]]:
     """A theme and its confidence for every row, learned from the distinct texts of the input."""
-    distinct = list(dict.fromkeys(a.norm.normalized for a in found))
-    first = {a.norm.normalized: a for a in reversed(found)}
+    distinct = list(dict.fromkeys(a.normalized for a in found))
+    first = {a.normalized: a for a in reversed(found)}
     if config.themes.model:
         from .classifier import load_classifier
 
         model = load_classifier(config.themes.model)
-        labels, confidence = model.predict([first[t].norm.content for t in distinct])
+        labels, confidence = model.predict([first[t].content for t in distinct])
     else:
         lexicon = _theme_model(config.themes.taxonomy, config.themes.min_margin, config.themes.iterations)
-        result = lexicon.fit_predict([first[t].norm.content for t in distinct],
+        result = lexicon.fit_predict([first[t].content for t in distinct],
                                      [first[t].words for t in distinct])
         labels, confidence = result.labels, result.confidence.tolist()
     by_text = {t: (label, float(c)) for t, label, c in zip(distinct, labels, confidence, strict=True)}
-    return [by_text[a.norm.normalized] for a in found]
+    return [by_text[a.normalized] for a in found]
 
 
 def _final_status(
@@ -295,18 +298,19 @@ def assign_topics(
     return out, records
 
 
-def _own_verdict(hit: ComplianceHit | None, quality: QualityResult) -> tuple[Status, tuple[Reason, ...]]:
-    if hit is not None:
-        return Status.NON_COMPLIANT, (hit.reason,)
-    if quality.reason is not None:
-        return Status.TOO_SIMPLE, (quality.reason,)
+def _own_verdict(a: _Analysis) -> tuple[Status, tuple[Reason, ...]]:
+    if a.hit is not None:
+        return Status.NON_COMPLIANT, (a.hit.reason,)
+    if a.too_simple is not None:
+        return Status.TOO_SIMPLE, (a.too_simple,)
     return Status.KEPT, ()
 
 
 def _explain(
     status: Status, reasons: tuple[Reason, ...], link: DuplicateLink | None, rep_id: str,
-    hit: ComplianceHit | None, quality: QualityResult, group_size: int,
+    a: _Analysis, group_size: int,
 ) -> str:
+    hit = a.hit
     if status is Status.DUPLICATE and link is not None:
         if link.reason is Reason.EXACT_DUPLICATE:
             return f"与 {rep_id} 内容完全相同"
@@ -316,47 +320,59 @@ def _explain(
     if status is Status.NON_COMPLIANT and hit is not None:
         return f"{hit.explanation}命中规则 {hit.rule_id}（{'、'.join(hit.laws)}）：“{hit.span}”"
     if status is Status.TOO_SIMPLE:
-        note = f"：{quality.note}" if quality.note else ""
-        return f"{reasons[0].zh}{note}（质量分 {quality.score:.2f}）"
+        note = f"：{a.note}" if a.note else ""
+        return f"{reasons[0].zh}{note}（质量分 {a.score:.2f}）"
     heat = f"，共 {group_size} 条提交提出此建议" if group_size > 1 else ""
-    return f"提出了具体、可操作的建议（质量分 {quality.score:.2f}）{heat}"
+    return f"提出了具体、可操作的建议（质量分 {a.score:.2f}）{heat}"
 
 
-@dataclass(frozen=True)
-class _Analysis:
-    """Everything the stages learn about one text, apart from its duplicates."""
+class _Analysis(NamedTuple):
+    """Everything the stages learn about one text, apart from its duplicates; a plain tuple
+    of strings and numbers, cheap to pickle back from a worker and small in memory."""
 
-    norm: Normalized
+    normalized: str
+    content: str
+    key: str
     words: tuple[str, ...]
     measures: frozenset[str]
     hit: ComplianceHit | None
-    quality: QualityResult
+    score: float  # quality score
+    too_simple: Reason | None
+    note: str  # the quality detail for the explanation
 
 
 def _analyse_chunk(texts: list[str], config: Config) -> list[_Analysis]:
-    """Normalise, segment, check compliance and quality of distinct texts."""
+    """Normalise, segment, check compliance and quality of distinct texts; texts that differ
+    only in greetings, signatures or contact details are segmented once."""
     tok = load_tokenizer(config.segment.userdict, config.segment.stopwords, config.segment.backend)
     rulebook = _rulebook(config.compliance.rulebook)
     lexicons = _lexicons(config.quality.lexicons)
     window = config.compliance.negation_window_chars
     by_normalized: dict[str, _Analysis] = {}
+    by_content: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
     out = []
     for text in texts:
         norm = normalize(text)
         found = by_normalized.get(norm.normalized)
         if found is None:
-            tokens, verbs = tok.analyse(norm.content)
-            words = tuple(tokens)
+            segmented = by_content.get(norm.content)
+            if segmented is None:
+                tokens, verbs = tok.analyse(norm.content)
+                measures = frozenset(w for w in verbs if len(w) >= 2 and not lexicons.is_generic(w))
+                segmented = by_content[norm.content] = (tuple(tokens), measures)
+            words, measures = segmented
             features = extract_features(norm.key, words, lexicons, norm.normalized)
+            quality = assess_quality(features, norm.key, config.quality)
             found = by_normalized[norm.normalized] = _Analysis(
-                norm=norm,
-                words=words,
-                measures=frozenset(w for w in verbs if len(w) >= 2 and not lexicons.is_generic(w)),
-                hit=check_compliance(norm.normalized, rulebook, window),
-                quality=assess_quality(features, norm.key, config.quality),
+                norm.normalized, norm.content, norm.key, words, measures,
+                check_compliance(norm.normalized, rulebook, window),
+                quality.score, quality.reason, quality.note,
             )
         out.append(found)
     return out
+
+
+_CHUNKS_PER_WORKER = 4
 
 
 def _workers(config: Config, n: int) -> int:
@@ -373,7 +389,9 @@ def _analyse(texts: list[str], config: Config) -> list[_Analysis]:
     results: list[_Analysis] = []
     if workers > 1:
         _analyse_chunk(distinct[:1], config)  # load the models before forking
-        size = -(-len(distinct) // workers)
+        # a few chunks per worker: results come back (and are unpickled) while others are
+        # analysed, and no worker holds more than a chunk's pickle at a time
+        size = -(-len(distinct) // (workers * _CHUNKS_PER_WORKER))
         chunks = [distinct[i : i + size] for i in range(0, len(distinct), size)]
         try:
             context = multiprocessing.get_context("fork")
@@ -387,6 +405,24 @@ def _analyse(texts: list[str], config: Config) -> list[_Analysis]:
         results = _analyse_chunk(distinct, config)
     by_text = dict(zip(distinct, results, strict=True))
     return [by_text[t] for t in texts]
+
+
+def _per_analysis(found: list[_Analysis], f: Callable[[_Analysis], T]) -> list[T]:
+    """``f`` of each row's analysis, computed once per distinct analysis."""
+    done: dict[int, T] = {}
+    out = []
+    for a in found:
+        value = done.get(id(a))
+        if value is None:
+            value = done[id(a)] = f(a)
+        out.append(value)
+    return out
+
+
+def _per_text(texts: list[str], f: Callable[[str], str]) -> list[str]:
+    """``f`` of each text, computed once per distinct text."""
+    done = {t: f(t) for t in dict.fromkeys(texts)}
+    return [done[t] for t in texts]
 
 
 Progress = Callable[[str, int, int], None]
@@ -409,15 +445,37 @@ def screen(
     ids, texts, times = _as_columns(data)
     if not ids:
         raise InputError("no rows to screen: the input has a header but no data rows")
+    with _collector_paused():
+        return _screen(ids, texts, times, config, progress)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: over a large input it would walk the millions of
+    long-lived strings and tuples of the analyses again and again, while screening makes no
+    reference cycles worth collecting before it ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _screen(
+    ids: list[str], texts: list[str], times: list[str], config: Config, progress: Progress | None
+) -> Screening:
     step = progress or (lambda stage, done, total: None)
     step(STAGES[0], 0, len(STAGES))
     found = _analyse(texts, config)
     step(STAGES[1], 1, len(STAGES))
+    naturals = [_natural(i) for i in ids]
     rows = [
-        Row(key=a.norm.key, words=a.words, order=(str(t), _natural(i)), measures=a.measures)
-        for a, t, i in zip(found, times, ids, strict=True)
+        Row(key=a.key, words=a.words, order=(str(t), n), measures=a.measures)
+        for a, t, n in zip(found, times, naturals, strict=True)
     ]
-    own = [_own_verdict(a.hit, a.quality) for a in found]
+    own = [_own_verdict(a) for a in found]
     links = find_duplicates(rows, config.dedup)
     group_of = {i: link.representative for i, link in links.items()}
     sizes = Counter(group_of.get(i, i) for i in range(len(rows)))
@@ -426,9 +484,9 @@ def screen(
     step(STAGES[3], 3, len(STAGES))
     statuses = [_final_status(own, links, group_of, i) for i in range(len(rows))]
     lexicons = _lexicons(config.quality.lexicons)
-    topic_words = [tuple(w for w in a.words if not lexicons.is_generic(w)) for a in found]
-    topics, topic_records = assign_topics(topic_words, statuses, themes, sizes,
-                                          [_natural(i) for i in ids])
+    topic_words = _per_analysis(found, lambda a: tuple(lexicons.not_generic(a.words)))
+    topics, topic_records = assign_topics(topic_words, statuses, themes, sizes, naturals)
+    redacted = _per_text(texts, redact)
     step(STAGES[4], 4, len(STAGES))
     verdicts = []
     for i, (text, a) in enumerate(zip(texts, found, strict=True)):
@@ -448,12 +506,12 @@ def screen(
                 duplicate_of=ids[rep] if status is Status.DUPLICATE else "",
                 group_id=ids[rep], group_size=sizes[rep],
                 similarity=link.similarity if link is not None else None,
-                quality_score=a.quality.score,
+                quality_score=a.score,
                 compliance_rule=a.hit.citation if a.hit is not None else "",
                 theme=theme, theme_confidence=theme_confidence,
                 topic_id=topic_id, topic_label=topic_label,
-                explanation=_explain(status, reasons, link, ids[rep], a.hit, a.quality, sizes[rep]),
-                text_redacted=redact(text),
+                explanation=_explain(status, reasons, link, ids[rep], a, sizes[rep]),
+                text_redacted=redacted[i],
             )
         )
     step("完成", len(STAGES), len(STAGES))

@@ -19,6 +19,7 @@ from .io import model_path, read_word_lines
 DEFAULT_USERDICT = "userdict.txt"
 DEFAULT_STOPWORDS = "stopwords.txt"
 _DEFAULT_FREQ = 100_000
+_MAX_CACHED = 2_000_000  # distinct tokens remembered by analyse
 _WORDLIKE = re.compile(r"[\w]", re.UNICODE)
 
 
@@ -116,6 +117,8 @@ class Tokenizer:
         self.backend = backend
         self.stopwords = read_wordlist(self.stopwords_path)
         self._cut, self._tag = _make_cut(backend, read_userdict(self.userdict))
+        # token → the one copy of it kept for every text, or "" where it is no content word
+        self._content: dict[str, str] = {}
 
     def cut(self, text: str) -> list[str]:
         """All tokens, spaces dropped."""
@@ -128,15 +131,25 @@ class Tokenizer:
         ]
 
     def analyse(self, text: str) -> tuple[list[str], list[str]]:
-        """Content words and verbs in one pass of the tagger."""
+        """Content words and verbs in one pass of the tagger. Equal words are one string
+        object across texts, which keeps many analyses small in memory and in pickles."""
         words, verbs = [], []
-        for w, tag in self._tag(text):
-            if w in self.stopwords or not _WORDLIKE.search(w):
+        content = self._content
+        for token, tag in self._tag(text):
+            w = content.get(token)
+            if w is None:
+                w = content[token] = self._content_word(token)
+            if not w:
                 continue
             words.append(w)
             if tag in _VERB_TAGS:
                 verbs.append(w)
         return words, verbs
+
+    def _content_word(self, token: str) -> str:
+        if len(self._content) >= _MAX_CACHED:
+            self._content.clear()
+        return "" if token in self.stopwords or not _WORDLIKE.search(token) else token
 
     def __call__(self, text: str) -> list[str]:
         """So that a tokenizer plugs into scikit-learn's ``tokenizer=``."""

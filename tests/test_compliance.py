@@ -75,10 +75,10 @@ def test_a_rule_with_a_bad_reason_is_named(tmp_path) -> None:  # type: ignore[no
 
 
 def test_trigger_prefilter_changes_no_verdict(rulebook, corpus) -> None:  # type: ignore[no-untyped-def]
-    """Rules are skipped only on texts that contain none of their literal prefixes."""
+    """Patterns are skipped only on texts that contain none of their literal prefixes."""
     import dataclasses
 
-    everything = dataclasses.replace(rulebook, rules_of_gram=None)
+    everything = dataclasses.replace(rulebook, grams_of_char=None)
     for text in corpus["text"]:
         normalized = normalize_text(text)
         assert check_compliance(normalized, rulebook) == check_compliance(normalized, everything)

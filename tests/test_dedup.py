@@ -15,6 +15,7 @@ from goldideas.dedup import (
     leader_groups,
     near_scores,
 )
+from goldideas.io import load_corpus
 from goldideas.minhash import band_pairs, signatures
 from goldideas.reasons import Reason, Status
 from goldideas.screening import screen
@@ -35,6 +36,22 @@ def test_minhash_is_deterministic_for_a_seed() -> None:
     b = signatures(["建议不动产登记开通周末预约", "好"], 3, 64, seed=7)
     assert np.array_equal(a, b)
     assert not np.array_equal(a, signatures(["建议不动产登记开通周末预约", "好"], 3, 64, seed=8))
+
+
+def test_minhash_does_not_depend_on_the_batch_size(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from goldideas import minhash
+
+    keys = [*load_corpus()["text"].head(200), "", "好", "建议"]
+    whole = signatures(keys, 3, 64, seed=5)
+    monkeypatch.setattr(minhash, "_CHUNK_CHARS", 50)
+    assert np.array_equal(whole, signatures(keys, 3, 64, seed=5))
+
+
+def test_lsh_pairs_are_sorted_unique_rows() -> None:
+    keys = [*load_corpus()["text"].head(300), "", ""]
+    pairs = band_pairs(signatures(keys, 3, 64, seed=3), 32, seed=3)
+    assert len(pairs) and (pairs[:, 0] < pairs[:, 1]).all()
+    assert np.array_equal(pairs, np.unique(pairs, axis=0))
 
 
 def test_minhash_estimates_jaccard() -> None:
@@ -147,3 +164,11 @@ def test_paraphrases_are_duplicates(a: str, b: str) -> None:
 )
 def test_same_service_different_measures_are_both_kept(a: str, b: str) -> None:
     assert [v.status for v in screen([a, b]).verdicts] == [Status.KEPT, Status.KEPT]
+
+
+def test_distinct_pairs_index_the_first_occurrence() -> None:
+    from goldideas.dedup import _distinct_pairs
+
+    first, of_pair = _distinct_pairs([("a", "b"), ("a", "c"), ("a", "b"), ("b", "a")])
+    assert first == [0, 1, 3]
+    assert of_pair == [0, 1, 0, 2]

@@ -53,3 +53,15 @@ def test_content_key_ignores_punctuation_and_spaces() -> None:
 )
 def test_redact_masks_contact_details(raw: str, expected: str) -> None:
     assert redact(raw) == expected
+
+
+def test_redact_skips_only_texts_that_cannot_hold_contact_details(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from goldideas import normalize as module
+    from goldideas.io import load_corpus
+
+    texts = [*load_corpus()["text"].head(400), "邮箱ａ@ｂ.cn", "电话１３９０４０５１２３４", "无数字的建议"]
+    fast = [redact(t) for t in texts]
+    monkeypatch.setattr(module, "_REDACTABLE", re.compile(""))
+    assert fast == [redact(t) for t in texts]

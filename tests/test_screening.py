@@ -112,3 +112,42 @@ def test_kept_row_in_a_group_led_by_a_rejected_text_keeps_its_own_theme_and_topi
     assert (kept.status, rejected.status) == (Status.KEPT, Status.NON_COMPLIANT)
     assert kept.theme and kept.topic_id.startswith(kept.theme + "-")
     assert not kept.duplicate_of
+
+
+def test_the_collector_is_paused_while_screening_and_restored() -> None:
+    import gc
+
+    from goldideas.screening import _collector_paused
+
+    assert gc.isenabled()
+    with _collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _collector_paused():
+            pass
+        assert not gc.isenabled()  # a caller's choice is left as it was
+    finally:
+        gc.enable()
+
+
+def test_per_text_computes_each_distinct_text_once() -> None:
+    from goldideas.screening import _per_text
+
+    calls: list[str] = []
+
+    def upper(text: str) -> str:
+        calls.append(text)
+        return text.upper()
+
+    assert _per_text(["a", "b", "a"], upper) == ["A", "B", "A"]
+    assert calls == ["a", "b"]
+
+
+def test_forked_workers_give_the_same_verdicts(corpus: pd.DataFrame, corpus_screening: Screening) -> None:
+    from goldideas.config import Config, RunConfig
+
+    config = Config(run=RunConfig(workers=2, parallel_min_texts=1))
+    parallel = screen(corpus, config)
+    pd.testing.assert_frame_equal(parallel.to_frame(), corpus_screening.to_frame())

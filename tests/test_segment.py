@@ -42,3 +42,11 @@ def test_malformed_dictionary_line_is_named(tmp_path) -> None:  # type: ignore[n
     userdict.write_text("周末预约 many\n", encoding="utf-8")
     with pytest.raises(ModelError, match="line 1: expected 'word"):
         Tokenizer(userdict=userdict)
+
+
+def test_analyse_shares_one_string_per_word_across_texts(tokenizer: Tokenizer) -> None:
+    first, _ = tokenizer.analyse("建议公积金提取全程网办")
+    second, _ = tokenizer.analyse("希望公积金提取更快")
+    assert "公积金" in first and "公积金" in second
+    assert first[first.index("公积金")] is second[second.index("公积金")]
+    assert tokenizer.analyse("建议公积金提取全程网办") == (first, tokenizer.analyse("建议公积金提取全程网办")[1])
