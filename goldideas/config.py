@@ -77,6 +77,10 @@ class ThemesConfig:
     model: str = ""  # a folder written by `goldideas train`: use it instead of the taxonomy
     min_margin: float = field(default=1.5, metadata=_range(1.0, 10.0))
     iterations: int = field(default=5, metadata=_range(1, 50))
+    seed_prior: float = field(default=3.0, metadata=_range(0.0, 100.0))  # weight of seed words
+    smoothing: float = field(default=0.1, metadata=_range(0.001, 10.0))  # of word likelihoods
+    # a long text counts as one observation per this many words, so its seeds still count
+    words_per_observation: float = field(default=10.0, metadata=_range(1.0, 1000.0))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from .compliance import ComplianceHit, Rulebook, check_compliance, load_rulebook
-from .config import Config
+from .config import Config, ThemesConfig
 from .dedup import DuplicateLink, Row, find_duplicates
 from .errors import InputError
 from .io import model_path, read_suggestions, to_suggestions
@@ -241,8 +241,12 @@ _THEMED = (Status.KEPT, Status.DUPLICATE)
 
 
 @lru_cache(maxsize=4)
-def _theme_model(taxonomy: str, min_margin: float, iterations: int) -> LexiconThemes:
-    return LexiconThemes(load_themes(taxonomy or None), min_margin=min_margin, iterations=iterations)
+def _theme_model(settings: ThemesConfig) -> LexiconThemes:
+    return LexiconThemes(
+        load_themes(settings.taxonomy or None), min_margin=settings.min_margin,
+        iterations=settings.iterations, seed_prior=settings.seed_prior, smoothing=settings.smoothing,
+        words_per_observation=settings.words_per_observation,
+    )
 
 
 def assign_themes(found: list[_Analysis], config: Config) -> list[tuple[str, float]]:
@@ -255,7 +259,7 @@ def assign_themes(found: list[_Analysis], config: Config) -> list[tuple[str, flo
         model = load_classifier(config.themes.model)
         labels, confidence = model.predict([first[t].content for t in distinct])
     else:
-        lexicon = _theme_model(config.themes.taxonomy, config.themes.min_margin, config.themes.iterations)
+        lexicon = _theme_model(config.themes)
         result = lexicon.fit_predict([first[t].content for t in distinct],
                                      [first[t].words for t in distinct])
         labels, confidence = result.labels, result.confidence.tolist()

@@ -8,6 +8,7 @@ import pytest
 
 from goldideas.config import Config
 from goldideas.errors import ConfigError
+from goldideas.io import load_corpus
 
 
 def test_defaults_are_valid_and_frozen() -> None:
@@ -44,3 +45,17 @@ def test_bad_values_are_named(tmp_path, toml: str, message: str) -> None:  # typ
 
 def test_digest_changes_with_settings() -> None:
     assert Config().digest() != Config.from_dict({"quality": {"min_chars": 9}}).digest()
+
+
+def test_theme_model_settings_reach_the_model(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """words_per_observation is read from the file and changes the themes of long texts."""
+    from goldideas import screen
+
+    path = tmp_path / "goldideas.toml"
+    path.write_text("[themes]\nwords_per_observation = 1000\nseed_prior = 0\n", encoding="utf-8")
+    config = Config.from_toml(path)
+    assert (config.themes.words_per_observation, config.themes.seed_prior) == (1000.0, 0.0)
+    texts = load_corpus()["text"].head(300).tolist()
+    default = [v.theme for v in screen(texts).verdicts]
+    changed = [v.theme for v in screen(texts, config).verdicts]
+    assert default != changed
