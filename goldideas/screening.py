@@ -249,15 +249,20 @@ def _theme_model(settings: ThemesConfig) -> LexiconThemes:
     )
 
 
-def assign_themes(found: list[_Analysis], config: Config) -> list[tuple[str, float]]:
-    """A theme and its confidence for every row, learned from the distinct texts of the input."""
+def assign_themes(
+    found: list[_Analysis], config: Config, texts: Sequence[str] | None = None
+) -> list[tuple[str, float]]:
+    """A theme and its confidence for every row, learned from the distinct texts of the input.
+    A trained model (``config.themes.model``) reads the original ``texts`` where given, as in
+    ``goldideas classify``: its title features need the first line."""
     distinct = list(dict.fromkeys(a.normalized for a in found))
     first = {a.normalized: a for a in reversed(found)}
     if config.themes.model:
         from .classifier import load_classifier
 
+        original = {a.normalized: t for a, t in zip(reversed(found), reversed(texts or []), strict=False)}
         model = load_classifier(config.themes.model)
-        labels, confidence = model.predict([first[t].content for t in distinct])
+        labels, confidence = model.predict([original.get(t, first[t].content) for t in distinct])
     else:
         lexicon = _theme_model(config.themes)
         result = lexicon.fit_predict([first[t].content for t in distinct],
@@ -484,7 +489,7 @@ def _screen(
     group_of = {i: link.representative for i, link in links.items()}
     sizes = Counter(group_of.get(i, i) for i in range(len(rows)))
     step(STAGES[2], 2, len(STAGES))
-    themes = assign_themes(found, config)
+    themes = assign_themes(found, config, texts)
     step(STAGES[3], 3, len(STAGES))
     statuses = [_final_status(own, links, group_of, i) for i in range(len(rows))]
     lexicons = _lexicons(config.quality.lexicons)

@@ -162,3 +162,21 @@ def test_train_names_a_label_with_too_few_rows(tmp_path: Path) -> None:
     result = runner.invoke(app, ["train", str(source), "--label-column", "label", "--model", str(tmp_path / "m")])
     assert result.exit_code == 2
     assert "a label has only 1 rows; each needs at least 5" in result.stderr
+
+
+def test_screen_with_a_trained_model_reads_titles_as_classify_does(labelled: pd.DataFrame, tmp_path: Path) -> None:
+    """The model sees each row's original text, first line (title) included, so a kept row's
+    theme and confidence are what the model gives that text on its own."""
+    from goldideas import Config, screen
+    from goldideas.config import ThemesConfig
+
+    titled = [f"{text[:12]}\n{text}" for text in labelled["text"]]
+    model = TextClassifier().fit(titled, labelled["theme"].tolist())
+    model.save(tmp_path / "model")
+    config = Config(themes=ThemesConfig(model=str(tmp_path / "model")))
+    verdicts = screen(titled, config).verdicts
+    labels, confidence = model.predict(titled)
+    kept = [(v.theme, v.theme_confidence, label, c)
+            for v, label, c in zip(verdicts, labels, confidence, strict=True) if v.status.value == "kept"]
+    assert len(kept) > 100
+    assert all(theme == label and got == pytest.approx(c) for theme, got, label, c in kept)
