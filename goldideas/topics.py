@@ -46,6 +46,14 @@ def _cluster(vectors: sparse.csr_matrix, threshold: float) -> np.ndarray:
     return labels
 
 
+def _centroids(vectors: sparse.csr_matrix, labels: np.ndarray) -> sparse.csr_matrix:
+    """The mean vector of each cluster (labels 0..k-1), as one sparse product."""
+    sizes = np.bincount(labels)
+    members = sparse.csr_matrix((1 / sizes[labels], (labels, np.arange(len(labels)))),
+                                shape=(len(sizes), len(labels)))
+    return sparse.csr_matrix(members @ vectors)
+
+
 def ctfidf_labels(words: Sequence[Sequence[str]], labels: np.ndarray, top: int) -> dict[int, list[str]]:
     """The ``top`` words of each cluster by class-based TF-IDF: frequent in the cluster, rare
     across clusters (W = tf(t, c) · log(1 + A / tf(t)), A the mean words per cluster)."""
@@ -93,19 +101,19 @@ def find_topics(
     labels = np.full(n, -1, dtype=np.int64)
     labels[core] = _cluster(vectors[core], distance_threshold)
     rest = np.setdiff1d(np.arange(n), core)
-    centroids = sparse.csr_matrix(np.vstack([
-        np.asarray(vectors[core[labels[core] == c]].mean(axis=0)) for c in range(labels.max() + 1)
-    ]))
+    centroids = _centroids(vectors[core], labels[core])
     if len(rest):
         labels[rest] = np.asarray((vectors[rest] @ centroids.T).todense()).argmax(axis=1).ravel()
     names = ctfidf_labels(kept_words, labels, label_words)
+    # each item's similarity to its own topic's centroid, for all items in one product
+    centrality = np.asarray(vectors.multiply(centroids[labels]).sum(axis=1)).ravel()
+    key_of = list(keys) if keys is not None else [f"{i:012d}" for i in range(n)]
     topics = []
     for c in range(labels.max() + 1):
         members = np.flatnonzero(labels == c)
-        centrality = np.asarray((vectors[members] @ centroids[c].T).todense()).ravel()
-        ranked = members[np.argsort(-centrality, kind="stable")]
+        # most central first; equally central members (the two of a pair always are) by key
+        ranked = sorted(members.tolist(), key=lambda i: (-round(float(centrality[i]), 6), key_of[i]))
         topics.append((int(heat_arr[members].sum()), c, members, ranked))
-    key_of = list(keys) if keys is not None else [f"{i:012d}" for i in range(n)]
     topics.sort(key=lambda t: (-t[0], -len(t[2]), min(key_of[i] for i in t[2].tolist())))
     out, index_of = [], {}
     for rank, (total, c, members, ranked) in enumerate(topics, start=1):

@@ -91,3 +91,13 @@ def test_hot_topics_check_their_arguments() -> None:
         result.hot_topics(likes=[3])
     with pytest.raises(ValueError, match="rank_by must be one of heat, messages"):
         result.hot_topics(rank_by="likes")
+
+
+def test_equally_central_members_are_listed_by_key() -> None:
+    """The two members of a pair are equally close to their mean: the smaller key comes first,
+    whatever their order in the input."""
+    words = [["不动产", "登记", "周末", "预约"], ["不动产", "登记", "周末", "开放"]]
+    for keys in (["S0002", "S0001"], ["S0001", "S0002"]):
+        topics, _ = find_topics(words, keys=keys)
+        assert len(topics) == 1
+        assert [keys[i] for i in topics[0].representatives] == ["S0001", "S0002"]
