@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@# bytecode now, so that no start has to compile goldideas (even where PYTHONDONTWRITEBYTECODE is set)
+	$(PY) -m compileall -q goldideas
 	@touch $(STAMP)
 
 demo: $(STAMP)

@@ -10,7 +10,7 @@ import bisect
 import re
 import re._constants as sre_constants  # the parser's opcodes: see _literal_prefixes
 import re._parser as sre_parser
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -33,6 +33,35 @@ _DESCRIBED_PRACTICE = re.compile(
 FRAMES = ("proposal", "any")
 
 
+class RulePattern:
+    """A rule's regular expression: parsed when the rulebook loads, so that a bad pattern is
+    named then, and compiled when a text first reaches it, so that a start-up that screens one
+    idea (``goldideas triage``) compiles only the few patterns that idea can match."""
+
+    __slots__ = ("_compiled", "parsed", "pattern")
+
+    def __init__(self, pattern: str, where: str) -> None:
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+        try:
+            self.parsed = sre_parser.parse(pattern)
+            if "(?<" in pattern:  # look-behind widths are checked by the compiler alone
+                self._compiled = re.compile(pattern)
+        except re.error as exc:
+            raise ModelError(f"{where}: invalid pattern {pattern!r} ({exc})") from exc
+
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.compiled().finditer(text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.compiled().search(text)
+
+
 @dataclass(frozen=True)
 class Rule:
     """One rule of the rulebook."""
@@ -41,8 +70,8 @@ class Rule:
     reason: Reason
     laws: tuple[str, ...]
     explanation: str
-    patterns: tuple[re.Pattern[str], ...]
-    requires: tuple[re.Pattern[str], ...] = ()
+    patterns: tuple[RulePattern, ...]
+    requires: tuple[RulePattern, ...] = ()
     unless: tuple[str, ...] = ()
     frame: str = "proposal"
 
@@ -62,7 +91,7 @@ class Rulebook:
     grams_of_char: dict[str, tuple[tuple[str, tuple[Candidate, ...]], ...]] | None = None
     always: tuple[Candidate, ...] = ()
 
-    def candidates(self, text: str) -> list[tuple[Rule, list[re.Pattern[str]]]]:
+    def candidates(self, text: str) -> list[tuple[Rule, list[RulePattern]]]:
         """The rules that can fire on ``text``, in rulebook order, each with the patterns that
         can match it, in rule order."""
         if self.grams_of_char is None:
@@ -72,7 +101,7 @@ class Rulebook:
             for gram, patterns in self.grams_of_char[char]:
                 if len(gram) == 1 or gram in text:
                     chosen.update(patterns)
-        out: list[tuple[Rule, list[re.Pattern[str]]]] = []
+        out: list[tuple[Rule, list[RulePattern]]] = []
         for r, p in sorted(chosen):
             rule = self.rules[r]
             if not out or out[-1][0] is not rule:
@@ -130,7 +159,7 @@ def _triggers(
     always = []
     for r, rule in enumerate(rules):
         for p, pattern in enumerate(rule.patterns):
-            found = _literal_prefixes(sre_parser.parse(pattern.pattern).data)
+            found = _literal_prefixes(pattern.parsed.data)
             if found is None:
                 always.append((r, p))
                 continue
@@ -160,13 +189,6 @@ class ComplianceHit:
         return f"{self.rule_id} {'、'.join(self.laws)}"
 
 
-def _compile(pattern: str, where: str) -> re.Pattern[str]:
-    try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise ModelError(f"{where}: invalid pattern {pattern!r} ({exc})") from exc
-
-
 def _parse_rule(raw: dict[str, object], where: str) -> Rule:
     for key in ("id", "reason", "laws", "explanation", "patterns"):
         if key not in raw:
@@ -194,8 +216,8 @@ def _parse_rule(raw: dict[str, object], where: str) -> Rule:
         reason=Reason(reason_code),
         laws=tuple(strings("laws")),
         explanation=str(raw["explanation"]),
-        patterns=tuple(_compile(p, where) for p in strings("patterns")),
-        requires=tuple(_compile(p, where) for p in strings("requires")),
+        patterns=tuple(RulePattern(p, where) for p in strings("patterns")),
+        requires=tuple(RulePattern(p, where) for p in strings("requires")),
         unless=tuple(strings("unless")),
         frame=frame,
     )
@@ -273,7 +295,7 @@ def _is_stopped(sentences: _Sentences, match: re.Match[str], stop_cues: Sequence
 
 
 def _first_match(
-    rule: Rule, patterns: Sequence[re.Pattern[str]], sentences: _Sentences, stop_cues: Sequence[str],
+    rule: Rule, patterns: Sequence[RulePattern], sentences: _Sentences, stop_cues: Sequence[str],
     window: int,
 ) -> re.Match[str] | None:
     text = sentences.text

@@ -279,6 +279,8 @@ def _links(
 
 def find_duplicates(rows: Sequence[Row], config: DedupConfig) -> dict[int, DuplicateLink]:
     """Map each non-representative member of a duplicate group to its representative."""
+    if len(rows) < 2:  # a lone idea (triage) has nothing to repeat
+        return {}
     uniques, of_row = _unique_keys(rows)
     keys = [rows[i].key for i in uniques]
     near = _near_groups(keys, config)

@@ -156,3 +156,26 @@ def test_a_purpose_clause_does_not_stop_the_proposal(rulebook) -> None:  # type:
     hit = check_compliance(normalize_text("为了防止员工跳槽，建议允许企业保管员工的身份证原件。"), rulebook)
     assert hit is not None and hit.reason is Reason.LABOR_RIGHTS
     assert check_compliance(normalize_text("建议严查，有的企业扣押员工身份证。"), rulebook) is None
+
+
+class TestRulePattern:
+    def test_a_bad_pattern_is_named_when_the_rulebook_loads(self) -> None:
+        from goldideas.compliance import RulePattern
+
+        with pytest.raises(ModelError, match=r"rule 3 \(FEE-09\): invalid pattern '收取\(费'"):
+            RulePattern("收取(费", "rules.toml: rule 3 (FEE-09)")
+
+    def test_a_variable_width_look_behind_is_named_too(self) -> None:
+        """Only the compiler checks look-behind widths, so such a pattern is compiled at once."""
+        from goldideas.compliance import RulePattern
+
+        with pytest.raises(ModelError, match="look-behind requires fixed-width pattern"):
+            RulePattern("(?<!不+)收费", "rules.toml: rule 1 (FEE-01)")
+
+    def test_a_pattern_is_compiled_on_first_use_only(self) -> None:
+        from goldideas.compliance import RulePattern
+
+        pattern = RulePattern("强制.{0,6}捐款", "rules.toml: rule 1")
+        assert pattern._compiled is None
+        assert [m.group() for m in pattern.finditer("建议强制企业捐款")] == ["强制企业捐款"]
+        assert pattern._compiled is not None
