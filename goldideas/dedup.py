@@ -38,7 +38,6 @@ class Row:
     key: str  # content without punctuation or spaces
     words: tuple[str, ...]  # content words
     order: tuple[str, str]  # tie-break: (submitted_at, natural id)
-    measures: frozenset[str] = frozenset()  # the specific actions proposed (开通, 延长 …)
 
 
 @dataclass(frozen=True)

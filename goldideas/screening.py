@@ -343,7 +343,6 @@ class _Analysis(NamedTuple):
     content: str
     key: str
     words: tuple[str, ...]
-    measures: frozenset[str]
     hit: ComplianceHit | None
     score: float  # quality score
     too_simple: Reason | None
@@ -358,22 +357,19 @@ def _analyse_chunk(texts: list[str], config: Config) -> list[_Analysis]:
     lexicons = _lexicons(config.quality.lexicons)
     window = config.compliance.negation_window_chars
     by_normalized: dict[str, _Analysis] = {}
-    by_content: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
+    by_content: dict[str, tuple[str, ...]] = {}
     out = []
     for text in texts:
         norm = normalize(text)
         found = by_normalized.get(norm.normalized)
         if found is None:
-            segmented = by_content.get(norm.content)
-            if segmented is None:
-                tokens, verbs = tok.analyse(norm.content)
-                measures = frozenset(w for w in verbs if len(w) >= 2 and not lexicons.is_generic(w))
-                segmented = by_content[norm.content] = (tuple(tokens), measures)
-            words, measures = segmented
+            words = by_content.get(norm.content)
+            if words is None:
+                words = by_content[norm.content] = tuple(tok.analyse(norm.content)[0])
             features = extract_features(norm.key, words, lexicons, norm.normalized)
             quality = assess_quality(features, norm.key, config.quality)
             found = by_normalized[norm.normalized] = _Analysis(
-                norm.normalized, norm.content, norm.key, words, measures,
+                norm.normalized, norm.content, norm.key, words,
                 check_compliance(norm.normalized, rulebook, window),
                 quality.score, quality.reason, quality.note,
             )
@@ -481,7 +477,7 @@ def _screen(
     step(STAGES[1], 1, len(STAGES))
     naturals = [_natural(i) for i in ids]
     rows = [
-        Row(key=a.key, words=a.words, order=(str(t), n), measures=a.measures)
+        Row(key=a.key, words=a.words, order=(str(t), n))
         for a, t, n in zip(found, times, naturals, strict=True)
     ]
     own = [_own_verdict(a) for a in found]
