@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .errors import ModelError
 from .io import read_toml
-from .reasons import Reason, Status
+from .reasons import Reason, Status, reasons_for
 
 _SENTENCE_END = re.compile(r"[。!?;！？；\n]")
 _PROPOSAL_CUE = re.compile(
@@ -194,11 +194,9 @@ def _parse_rule(raw: dict[str, object], where: str) -> Rule:
         if key not in raw:
             raise ModelError(f"{where}: missing {key!r}")
     reason_code = str(raw["reason"])
-    if reason_code not in {r.value for r in Reason} or Reason(reason_code).status is not (
-        Status.NON_COMPLIANT
-    ):
-        allowed = ", ".join(r.value for r in Reason if r.status is Status.NON_COMPLIANT)
-        raise ModelError(f"{where}: reason {reason_code!r} is not one of {allowed}")
+    allowed = [r.value for r in reasons_for(Status.NON_COMPLIANT)]
+    if reason_code not in allowed:
+        raise ModelError(f"{where}: reason {reason_code!r} is not one of {', '.join(allowed)}")
     frame = str(raw.get("frame", "proposal"))
     if frame not in FRAMES:
         raise ModelError(f"{where}: frame must be one of {', '.join(FRAMES)}; got {frame!r}")
