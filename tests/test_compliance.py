@@ -103,14 +103,15 @@ def test_literal_prefixes(pattern: str, prefixes: set[str] | None) -> None:
     assert (found[0] if found else None) == prefixes
 
 
-def _cases() -> list[object]:
-    """Hand-written cases in ``tests/data/compliance_cases.csv``, written apart from the corpus:
-    unlawful proposals in varied phrasings and lawful look-alikes (calls to stop the practice,
-    complaints, reported speech, lawful fees and data sharing)."""
+def _cases(name: str) -> list[object]:
+    """Hand-written cases in ``tests/data/<name>``, written apart from the corpus: unlawful
+    proposals in varied phrasings and lawful look-alikes (calls to stop the practice, complaints,
+    reported speech, lawful fees and data sharing). ``compliance_cases_fresh.csv`` was written
+    before the rulebook was read, to measure how the rules carry over to unseen wording."""
     import csv
     from pathlib import Path
 
-    path = Path(__file__).parent / "data" / "compliance_cases.csv"
+    path = Path(__file__).parent / "data" / name
     # note -> why the rulebook still gets it wrong; strict, so a fix shows up as XPASS
     unsolved = {
         "b3 local contractors in rural roads": "favouring local crews by saying outsiders are unfamiliar "
@@ -121,6 +122,8 @@ def _cases() -> list[object]:
         "PROC-03 (no tender) stands before UC-03, so the code is skip_legal_procedure",
         "b6 indirect: mandatory association fees": "a membership fee enforced by refusing a licence is "
         "both: COER-02 (不交的不给办) stands before FEE-01, so the code is illegal_coercion",
+        "f1 uc 09": "a bare statement with no proposal cue at all (评分办法里给本地企业加5分) counts as "
+        "a description, not a proposal",
     }
     params = []
     with path.open(encoding="utf-8", newline="") as handle:
@@ -132,7 +135,8 @@ def _cases() -> list[object]:
     return params
 
 
-@pytest.mark.parametrize(("text", "expected", "code"), _cases())
+@pytest.mark.parametrize(("text", "expected", "code"),
+                         _cases("compliance_cases.csv") + _cases("compliance_cases_fresh.csv"))
 def test_hand_written_cases(rulebook, text: str, expected: str, code: str) -> None:  # type: ignore[no-untyped-def]
     """Each case gets the expected status and, when non-compliant, the expected reason code."""
     hit = check_compliance(normalize_text(text), rulebook)
