@@ -136,7 +136,8 @@ def _cases(name: str) -> list[object]:
 
 
 @pytest.mark.parametrize(("text", "expected", "code"),
-                         _cases("compliance_cases.csv") + _cases("compliance_cases_fresh.csv"))
+                         _cases("compliance_cases.csv") + _cases("compliance_cases_fresh.csv")
+                         + _cases("compliance_cases_fresh2.csv"))
 def test_hand_written_cases(rulebook, text: str, expected: str, code: str) -> None:  # type: ignore[no-untyped-def]
     """Each case gets the expected status and, when non-compliant, the expected reason code."""
     hit = check_compliance(normalize_text(text), rulebook)
