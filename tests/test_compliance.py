@@ -124,6 +124,8 @@ def _cases(name: str) -> list[object]:
         "both: COER-02 (不交的不给办) stands before FEE-01, so the code is illegal_coercion",
         "f1 uc 09": "a bare statement with no proposal cue at all (评分办法里给本地企业加5分) counts as "
         "a description, not a proposal",
+        "f3 labor 03": "我觉得 is no proposal cue of the code (_PROPOSAL_CUE), so an opinion without 建议/希望 "
+        "counts as a description",
     }
     params = []
     with path.open(encoding="utf-8", newline="") as handle:
@@ -137,7 +139,7 @@ def _cases(name: str) -> list[object]:
 
 @pytest.mark.parametrize(("text", "expected", "code"),
                          _cases("compliance_cases.csv") + _cases("compliance_cases_fresh.csv")
-                         + _cases("compliance_cases_fresh2.csv"))
+                         + _cases("compliance_cases_fresh2.csv") + _cases("compliance_cases_fresh3.csv"))
 def test_hand_written_cases(rulebook, text: str, expected: str, code: str) -> None:  # type: ignore[no-untyped-def]
     """Each case gets the expected status and, when non-compliant, the expected reason code."""
     hit = check_compliance(normalize_text(text), rulebook)
