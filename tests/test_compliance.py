@@ -126,6 +126,9 @@ def _cases(name: str) -> list[object]:
         "a description, not a proposal",
         "f3 labor 03": "我觉得 is no proposal cue of the code (_PROPOSAL_CUE), so an opinion without 建议/希望 "
         "counts as a description",
+        "f4 coercion 02": "withholding a public service (不再收他们的垃圾) is told from a lawful stop of a "
+        "private service by context only; no rule names it",
+        "f4 ad 04": "AD-02 (包过/保过) is a proposal-frame rule, and an advert has no proposal cue",
     }
     params = []
     with path.open(encoding="utf-8", newline="") as handle:
@@ -139,7 +142,8 @@ def _cases(name: str) -> list[object]:
 
 @pytest.mark.parametrize(("text", "expected", "code"),
                          _cases("compliance_cases.csv") + _cases("compliance_cases_fresh.csv")
-                         + _cases("compliance_cases_fresh2.csv") + _cases("compliance_cases_fresh3.csv"))
+                         + _cases("compliance_cases_fresh2.csv") + _cases("compliance_cases_fresh3.csv")
+                         + _cases("compliance_cases_fresh4.csv"))
 def test_hand_written_cases(rulebook, text: str, expected: str, code: str) -> None:  # type: ignore[no-untyped-def]
     """Each case gets the expected status and, when non-compliant, the expected reason code."""
     hit = check_compliance(normalize_text(text), rulebook)
