@@ -176,7 +176,9 @@ class LexiconThemes:
             return ThemeResult([], np.zeros(0))
         k = len(self.themes)
         seeds = seed_scores(texts, self.themes, self.channel_share, self.lead_weight)
-        counts = term_matrix([[w for w in ws if len(w) >= 2] for ws in words])
+        # channel words name how or where, not what: the word model does not learn them either
+        channel = frozenset().union(*(theme.channel for theme in self.themes))
+        counts = term_matrix([[w for w in ws if len(w) >= 2 and w not in channel] for ws in words])
         confident = self._confident(seeds)
         responsibilities = np.zeros((len(texts), k))
         responsibilities[confident, seeds[confident].argmax(axis=1)] = 1.0

@@ -85,6 +85,9 @@ def test_seeds_of_the_first_sentence_count_more() -> None:
         pytest.param("建议法院开通网上立案，立案材料网上提交", "rule_of_law_credit", id="court-online"),
         pytest.param("建议创业担保贷款在辽事通上全程网办", "innovation_entrepreneurship", id="startup-loan-online"),
         pytest.param("建议政务服务中心增设周末延时服务窗口", "gov_services", id="hall-itself"),
+        # a park is where, not what: a bus line to it is transport, a park's own investment is not
+        pytest.param("建议在产业园区开通早晚通勤公交", "livability_culture", id="bus-to-park"),
+        pytest.param("建议开发区管委会精简招商引资的入园手续", "investment_openness", id="park-investment"),
     ],
 )
 def test_clear_suggestions_get_their_theme(text: str, theme: str) -> None:
