@@ -8,7 +8,7 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -250,12 +250,15 @@ def _theme_model(settings: ThemesConfig) -> LexiconThemes:
 
 
 def assign_themes(
-    found: list[_Analysis], config: Config, texts: Sequence[str] | None = None
+    found: list[_Analysis], config: Config, texts: Sequence[str] | None = None,
+    rows: Collection[int] | None = None,
 ) -> list[tuple[str, float]]:
-    """A theme and its confidence for every row, learned from the distinct texts of the input.
+    """A theme and its confidence for each of ``rows`` (default: every row), learned from their
+    distinct texts only, so rejected texts do not shape the themes; other rows get ``("", 0.0)``.
     A trained model (``config.themes.model``) reads the original ``texts`` where given, as in
     ``goldideas classify``: its title features need the first line."""
-    distinct = list(dict.fromkeys(a.normalized for a in found))
+    wanted = range(len(found)) if rows is None else sorted(set(rows))
+    distinct = list(dict.fromkeys(found[i].normalized for i in wanted))
     first = {a.normalized: a for a in reversed(found)}
     if config.themes.model:
         from .classifier import load_classifier
@@ -269,7 +272,7 @@ def assign_themes(
                                      [first[t].words for t in distinct])
         labels, confidence = result.labels, result.confidence.tolist()
     by_text = {t: (label, float(c)) for t, label, c in zip(distinct, labels, confidence, strict=True)}
-    return [by_text[a.normalized] for a in found]
+    return [by_text.get(a.normalized, ("", 0.0)) for a in found]
 
 
 def _final_status(
@@ -485,9 +488,12 @@ def _screen(
     group_of = {i: link.representative for i, link in links.items()}
     sizes = Counter(group_of.get(i, i) for i in range(len(rows)))
     step(STAGES[2], 2, len(STAGES))
-    themes = assign_themes(found, config, texts)
-    step(STAGES[3], 3, len(STAGES))
     statuses = [_final_status(own, links, group_of, i) for i in range(len(rows))]
+    # a duplicate is filed under its representative's theme: only kept rows and the representatives
+    # of duplicates need one
+    homes = {group_of[i] if s is Status.DUPLICATE else i for i, s in enumerate(statuses) if s in _THEMED}
+    themes = assign_themes(found, config, texts, homes)
+    step(STAGES[3], 3, len(STAGES))
     lexicons = _lexicons(config.quality.lexicons)
     topic_words = _per_analysis(found, lambda a: tuple(lexicons.not_generic(a.words)))
     topics, topic_records = assign_topics(topic_words, statuses, themes, sizes, naturals)

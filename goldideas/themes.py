@@ -30,6 +30,7 @@ class ThemeSpec:
     name: str
     description: str
     seeds: dict[str, float]
+    channel: frozenset[str] = frozenset()  # seeds naming how a service is delivered, not a subject
 
 
 def _default_weight(seed: str) -> float:
@@ -48,46 +49,75 @@ def load_themes(path: str | Path | None = None) -> tuple[ThemeSpec, ...]:
             if key not in raw:
                 raise ModelError(f"{where}: missing {key!r}")
         weights = raw.get("weights", {})
-        seeds = {str(w): float(weights.get(w, _default_weight(str(w)))) for w in raw["seeds"]}
-        specs.append(ThemeSpec(str(raw["id"]), str(raw["name"]), str(raw.get("description", "")), seeds))
+        channel = [str(w) for w in raw.get("channel", [])]
+        seeds = {w: float(weights.get(w, _default_weight(w))) for w in [*map(str, raw["seeds"]), *channel]}
+        specs.append(ThemeSpec(str(raw["id"]), str(raw["name"]), str(raw.get("description", "")), seeds,
+                               frozenset(channel)))
     if len(specs) < 2:
         raise ModelError(f"{path}: a taxonomy needs at least two [[theme]] entries")
     return tuple(specs)
 
 
-def _seed_pattern(themes: Sequence[ThemeSpec]) -> tuple[re.Pattern[str], dict[str, list[tuple[int, float]]]]:
-    """One alternation of every seed, longest first, and each seed's (theme index, weight) list."""
-    return _compiled_seeds(tuple(tuple(theme.seeds.items()) for theme in themes))
+_Owners = dict[str, list[tuple[int, float, bool]]]
+_Seeds = tuple[tuple[tuple[str, float, bool], ...], ...]  # per theme: (seed, weight, is channel)
+
+
+def _seed_pattern(themes: Sequence[ThemeSpec]) -> tuple[re.Pattern[str], _Owners]:
+    """One alternation of every seed, longest first, and each seed's (theme, weight, is channel)."""
+    return _compiled_seeds(
+        tuple(tuple((w, weight, w in theme.channel) for w, weight in theme.seeds.items()) for theme in themes)
+    )
 
 
 @lru_cache(maxsize=8)
-def _compiled_seeds(
-    seeds: tuple[tuple[tuple[str, float], ...], ...],
-) -> tuple[re.Pattern[str], dict[str, list[tuple[int, float]]]]:
+def _compiled_seeds(seeds: _Seeds) -> tuple[re.Pattern[str], _Owners]:
     """Built once per taxonomy: compiling the alternation takes ~1.5 ms, as long as triaging an idea."""
-    owners: dict[str, list[tuple[int, float]]] = {}
+    owners: _Owners = {}
     for t, theme_seeds in enumerate(seeds):
-        for seed, weight in theme_seeds:
-            owners.setdefault(seed, []).append((t, weight))
+        for seed, weight, channel in theme_seeds:
+            owners.setdefault(seed, []).append((t, weight, channel))
     ordered = sorted(owners, key=lambda seed: (-len(seed), seed))
     return re.compile("|".join(re.escape(seed) for seed in ordered)), owners
 
 
-def seed_scores(texts: Sequence[str], themes: Sequence[ThemeSpec]) -> np.ndarray:
+_LEAD_END = re.compile(r"[。！？!?；;\n]")
+
+
+def _lead(text: str) -> str:
+    """The first sentence (or the title line): where a suggestion usually names its subject."""
+    return _LEAD_END.split(text, maxsplit=1)[0]
+
+
+def seed_scores(
+    texts: Sequence[str], themes: Sequence[ThemeSpec], channel_share: float = 1.0, lead_weight: float = 0.0
+) -> np.ndarray:
     """Sum of the weights of each theme's seed words found in each text: (n_texts, n_themes).
 
     Each seed counts once per text. Seeds are matched longest first without overlap, so a seed
     inside a longer one that matched does not count: 告知承诺 is a 政务服务 word, and the 承诺
-    inside it is not evidence for 诚信法治."""
-    scores = np.zeros((len(texts), len(themes)))
+    inside it is not evidence for 诚信法治. A channel word (网上办, 窗口) counts in full only
+    when no other theme's subject word occurs; beside one it counts ``channel_share`` of its
+    weight: 燃气报装网上办 is about gas, not about the online service. Seeds of the first
+    sentence count ``lead_weight`` more."""
+    scores = _matched(texts, themes, channel_share)
+    if lead_weight:
+        scores += lead_weight * _matched([_lead(t) for t in texts], themes, channel_share)
+    return scores
+
+
+def _matched(texts: Sequence[str], themes: Sequence[ThemeSpec], channel_share: float) -> np.ndarray:
+    subject = np.zeros((len(texts), len(themes)))
+    channel = np.zeros_like(subject)
     if not themes or not any(theme.seeds for theme in themes):
-        return scores
+        return subject
     pattern, owners = _seed_pattern(themes)
     for i, text in enumerate(texts):
         for seed in set(pattern.findall(text)):
-            for t, weight in owners[seed]:
-                scores[i, t] += weight
-    return scores
+            for t, weight, is_channel in owners[seed]:
+                (channel if is_channel else subject)[i, t] += weight
+    other = subject.sum(axis=1, keepdims=True) - subject
+    out: np.ndarray = subject + channel * np.where(other > 0, channel_share, 1.0)
+    return out
 
 
 def _softmax(x: np.ndarray, temperature: float) -> np.ndarray:
@@ -122,6 +152,8 @@ class LexiconThemes:
         seed_prior: float = 3.0,
         smoothing: float = 0.1,
         words_per_observation: float = 10.0,
+        channel_share: float = 0.25,
+        lead_weight: float = 0.5,
     ) -> None:
         self.themes = tuple(themes) if themes else load_themes()
         self.min_margin = min_margin
@@ -129,6 +161,8 @@ class LexiconThemes:
         self.seed_prior = seed_prior
         self.smoothing = smoothing
         self.words_per_observation = words_per_observation
+        self.channel_share = channel_share
+        self.lead_weight = lead_weight
 
     def _confident(self, scores: np.ndarray) -> np.ndarray:
         ordered = np.sort(scores, axis=1)
@@ -141,8 +175,10 @@ class LexiconThemes:
         if not texts:
             return ThemeResult([], np.zeros(0))
         k = len(self.themes)
-        seeds = seed_scores(texts, self.themes)
-        counts = term_matrix([[w for w in ws if len(w) >= 2] for ws in words])
+        seeds = seed_scores(texts, self.themes, self.channel_share, self.lead_weight)
+        # channel words name how or where, not what: the word model does not learn them either
+        channel = frozenset().union(*(theme.channel for theme in self.themes))
+        counts = term_matrix([[w for w in ws if len(w) >= 2 and w not in channel] for ws in words])
         confident = self._confident(seeds)
         responsibilities = np.zeros((len(texts), k))
         responsibilities[confident, seeds[confident].argmax(axis=1)] = 1.0
