@@ -81,6 +81,10 @@ class ThemesConfig:
     smoothing: float = field(default=0.1, metadata=_range(0.001, 10.0))  # of word likelihoods
     # a long text counts as one observation per this many words, so its seeds still count
     words_per_observation: float = field(default=10.0, metadata=_range(1.0, 1000.0))
+    # a channel word (窗口, 网上办, 园区 …) beside another theme's subject word counts this share
+    channel_share: float = field(default=0.25, metadata=_range(0.0, 1.0))
+    # seeds in the first sentence or title line count this much more
+    lead_weight: float = field(default=0.5, metadata=_range(0.0, 10.0))
 
 
 @dataclass(frozen=True)

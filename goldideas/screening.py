@@ -245,7 +245,8 @@ def _theme_model(settings: ThemesConfig) -> LexiconThemes:
     return LexiconThemes(
         load_themes(settings.taxonomy or None), min_margin=settings.min_margin,
         iterations=settings.iterations, seed_prior=settings.seed_prior, smoothing=settings.smoothing,
-        words_per_observation=settings.words_per_observation,
+        words_per_observation=settings.words_per_observation, channel_share=settings.channel_share,
+        lead_weight=settings.lead_weight,
     )
 
 

@@ -59,3 +59,19 @@ def test_theme_model_settings_reach_the_model(tmp_path) -> None:  # type: ignore
     default = [v.theme for v in screen(texts).verdicts]
     changed = [v.theme for v in screen(texts, config).verdicts]
     assert default != changed
+
+
+def test_channel_and_first_sentence_weights_reach_the_model() -> None:
+    """channel_share and lead_weight come from the config and change how texts are filed."""
+    from goldideas import screen
+
+    config = Config.from_dict({"themes": {"channel_share": 1.0, "lead_weight": 0.0}})
+    texts = load_corpus()["text"].head(300).tolist()
+    default = [v.theme for v in screen(texts).verdicts]
+    changed = [v.theme for v in screen(texts, config).verdicts]
+    assert default != changed
+
+
+def test_channel_share_above_one_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"themes\.channel_share.*1\.5"):
+        Config.from_dict({"themes": {"channel_share": 1.5}})
