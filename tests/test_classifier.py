@@ -10,9 +10,15 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from goldideas.classifier import TextClassifier, _features, cross_validate, load_classifier
+from goldideas.classifier import (
+    TextClassifier,
+    _features,
+    cross_validate,
+    load_classifier,
+    read_descriptions,
+)
 from goldideas.cli import app
-from goldideas.errors import ModelError
+from goldideas.errors import InputError, ModelError
 from goldideas.io import read_table
 from goldideas.segment import Tokenizer
 
@@ -76,6 +82,13 @@ def test_first_line_terms_are_added_under_their_own_names() -> None:
         "地铁末班车建议延长运营时间", tok, (1, 1))
 
 
+def test_a_description_is_all_title() -> None:
+    """A label's description (a sub-category name) is title-like: all its terms come again as title terms."""
+    tok = Tokenizer()
+    terms = _features("违章建筑", tok, (1, 1), first_line_weight=2, all_title=True)
+    assert terms == _features("违章建筑", tok, (1, 1)) + [t[:1] + "^" + t[2:] for t in _features("违章建筑", tok, (1, 1))] * 2
+
+
 def test_balanced_class_weights_lift_a_small_label() -> None:
     """With one label eight times rarer, balancing weights raise its probability on its own text."""
     texts = ["建议公积金提取全程网办", "建议社保卡补办网上办理"] * 8 + ["建议延长地铁末班车"] * 2
@@ -85,6 +98,38 @@ def test_balanced_class_weights_lift_a_small_label() -> None:
     balanced = TextClassifier(min_df=1).fit(texts, labels)
     col = balanced.classes_.index("交通")
     assert balanced.predict_proba(probe)[0, col] > plain.predict_proba(probe)[0, col]
+
+
+def test_a_label_description_teaches_words_no_training_text_has() -> None:
+    """Only the taxonomy says that 共享单车 belongs to 交通; with it, a text about it leans there."""
+    texts = ["建议公积金提取全程网办", "建议社保卡补办网上办理", "建议延长地铁末班车", "建议增加公交线路"] * 3
+    labels = ["政务", "政务", "交通", "交通"] * 3
+    described = [("交通", "共享单车停放"), ("政务", "行政审批"), ("农业", "种子补贴")]
+    plain = TextClassifier(min_df=1).fit(texts, labels)
+    taught = TextClassifier(min_df=1).fit(texts, labels, descriptions=described)
+    assert taught.classes_ == ["交通", "政务"]  # a described label nobody labelled is left out
+    probe = ["共享单车停放混乱"]
+    col = taught.classes_.index("交通")
+    assert taught.predict(probe)[0] == ["交通"]
+    assert taught.predict_proba(probe)[0, col] > plain.predict_proba(probe)[0, col]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        pytest.param([["城建", "规划", "违章建筑"]], [("城建", "规划 违章建筑")], id="cells-joined"),
+        pytest.param([["城建", "规划", ""], ["城建", "规划", ""]], [("城建", "规划")], id="empty-and-repeated"),
+        pytest.param([["", "规划", "其他"], ["城建", "", ""]], [], id="no-label-or-no-text"),
+    ],
+)
+def test_taxonomy_rows_become_descriptions(rows: list[list[str]], expected: list[tuple[str, str]]) -> None:
+    table = pd.DataFrame(rows, columns=["一级分类", "二级分类", "三级分类"])
+    assert read_descriptions(table, "一级分类") == expected
+
+
+def test_a_taxonomy_without_the_label_column_is_named() -> None:
+    with pytest.raises(InputError, match="the taxonomy: no column '一级'"):
+        read_descriptions(pd.DataFrame({"二级": ["规划"]}), "一级")
 
 
 def test_an_unknown_class_weight_is_named() -> None:
@@ -138,11 +183,15 @@ def test_a_pickled_weights_file_is_refused(fitted: TextClassifier, tmp_path: Pat
 def test_cli_train_classify_and_screen_with_the_model(labelled: pd.DataFrame, tmp_path: Path) -> None:
     source = tmp_path / "labelled.csv"
     labelled.assign(title=labelled["text"].str[:10]).to_csv(source, index=False)
+    taxonomy = tmp_path / "taxonomy.csv"
+    pd.DataFrame({"theme": sorted(set(labelled["theme"])), "sub": "其他"}).to_csv(taxonomy, index=False)
     model = tmp_path / "model"
     result = runner.invoke(app, ["train", str(source), "--label-column", "theme", "--text-column", "title",
-                                 "--text-column", "text", "--model", str(model), "--folds", "3"])
+                                 "--text-column", "text", "--model", str(model), "--folds", "3",
+                                 "--taxonomy", str(taxonomy)])
     assert result.exit_code == 0, result.output
     assert "3-fold cross-validated macro-F1" in result.stdout
+    assert f"{labelled['theme'].nunique()} taxonomy entries of these labels" in result.stdout
     out = tmp_path / "labels.csv"
     result = runner.invoke(app, ["classify", str(source), "--model", str(model), "--text-column", "title",
                                  "--text-column", "text", "-o", str(out)])
@@ -162,6 +211,16 @@ def test_train_names_a_label_with_too_few_rows(tmp_path: Path) -> None:
     result = runner.invoke(app, ["train", str(source), "--label-column", "label", "--model", str(tmp_path / "m")])
     assert result.exit_code == 2
     assert "a label has only 1 rows; each needs at least 5" in result.stderr
+
+
+def test_train_names_a_taxonomy_without_the_label_column(tmp_path: Path) -> None:
+    source, taxonomy = tmp_path / "labelled.csv", tmp_path / "taxonomy.csv"
+    pd.DataFrame({"text": ["公积金提取", "地铁末班车"] * 5, "label": ["a", "b"] * 5}).to_csv(source, index=False)
+    pd.DataFrame({"一级分类": ["a"], "二级分类": ["公积金"]}).to_csv(taxonomy, index=False)
+    result = runner.invoke(app, ["train", str(source), "--label-column", "label", "--model", str(tmp_path / "m"),
+                                 "--taxonomy", str(taxonomy)])
+    assert result.exit_code == 2
+    assert f"{taxonomy}: no column 'label' (the label column)" in result.stderr
 
 
 def test_screen_with_a_trained_model_reads_titles_as_classify_does(labelled: pd.DataFrame, tmp_path: Path) -> None:
