@@ -78,6 +78,7 @@ class TextClassifier:
         self_training_threshold: float = 0.9,
         class_weight: str | None = "balanced",
         first_line_weight: int = 3,
+        temperature: float = 1.0,
     ) -> None:
         self.C = C
         self.char_ngrams = char_ngrams
@@ -86,12 +87,14 @@ class TextClassifier:
         self.self_training_threshold = self_training_threshold
         self.class_weight = class_weight
         self.first_line_weight = first_line_weight
+        self.temperature = temperature
 
     def get_params(self) -> dict[str, Any]:
         return {"C": self.C, "char_ngrams": self.char_ngrams, "min_df": self.min_df,
                 "self_training": self.self_training,
                 "self_training_threshold": self.self_training_threshold,
-                "class_weight": self.class_weight, "first_line_weight": self.first_line_weight}
+                "class_weight": self.class_weight, "first_line_weight": self.first_line_weight,
+                "temperature": self.temperature}
 
     # -- vectorising -------------------------------------------------------------------------
     def _docs(self, texts: Sequence[str], all_title: bool = False) -> list[list[str]]:
@@ -148,7 +151,7 @@ class TextClassifier:
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         self._check_fitted()
-        scores = self._transform(self._docs(texts)) @ self.coef_.T + self.intercept_
+        scores = (self._transform(self._docs(texts)) @ self.coef_.T + self.intercept_) / self.temperature
         if len(self.classes_) == 2 and self.coef_.shape[0] == 1:  # sklearn's binary layout
             scores = np.hstack([-scores, scores])
         scores -= scores.max(axis=1, keepdims=True)
@@ -189,6 +192,7 @@ def load_classifier(folder: str | Path) -> TextClassifier:
         self_training=params["self_training"], self_training_threshold=params["self_training_threshold"],
         # models saved before these options existed were trained without them
         class_weight=params.get("class_weight"), first_line_weight=int(params.get("first_line_weight", 0)),
+        temperature=float(params.get("temperature", 1.0)),
     )
     model.vocabulary_ = {t: i for i, t in enumerate(meta["terms"])}
     model.classes_ = list(meta["classes"])
@@ -198,23 +202,63 @@ def load_classifier(folder: str | Path) -> TextClassifier:
     return model
 
 
+def out_of_fold(
+    texts: Sequence[str], labels: Sequence[str], model: TextClassifier, folds: int = 5,
+    seed: int = 1322, unlabeled: Sequence[str] = (), descriptions: Sequence[tuple[str, str]] = (),
+) -> tuple[list[str], np.ndarray]:
+    """Stratified k-fold: the classes, and each text's untempered probabilities from the fold
+    model that did not see it (``descriptions`` join every training fold and are never scored)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    y = np.asarray(labels, dtype=object)
+    classes = sorted(set(labels))
+    proba = np.zeros((len(y), len(classes)))
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for train, test in splitter.split(np.zeros(len(y)), y):
+        fold = TextClassifier(**{**model.get_params(), "temperature": 1.0})
+        fold.fit([texts[i] for i in train], y[train].tolist(), unlabeled, descriptions)
+        columns = [classes.index(c) for c in fold.classes_]
+        proba[np.ix_(test, columns)] = fold.predict_proba([texts[i] for i in test])
+    return classes, proba
+
+
 def cross_validate(
     texts: Sequence[str], labels: Sequence[str], model: TextClassifier, folds: int = 5,
     seed: int = 1322, unlabeled: Sequence[str] = (), descriptions: Sequence[tuple[str, str]] = (),
 ) -> float:
-    """Macro-F1 of stratified k-fold cross-validation (``descriptions`` join every training
-    fold and are never scored)."""
-    from sklearn.metrics import f1_score
-    from sklearn.model_selection import StratifiedKFold
+    """Macro-F1 of stratified k-fold cross-validation (see ``out_of_fold``)."""
+    return cross_validate_and_calibrate(texts, labels, model, folds, seed, unlabeled, descriptions)[0]
 
-    y = np.asarray(labels, dtype=object)
-    predicted = np.empty(len(y), dtype=object)
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for train, test in splitter.split(np.zeros(len(y)), y):
-        fold = TextClassifier(**model.get_params())
-        fold.fit([texts[i] for i in train], y[train].tolist(), unlabeled, descriptions)
-        predicted[test] = fold.predict([texts[i] for i in test])[0]
-    return float(f1_score(y, predicted, average="macro"))
+
+def cross_validate_and_calibrate(
+    texts: Sequence[str], labels: Sequence[str], model: TextClassifier, folds: int = 5,
+    seed: int = 1322, unlabeled: Sequence[str] = (), descriptions: Sequence[tuple[str, str]] = (),
+) -> tuple[float, float]:
+    """Macro-F1 of stratified k-fold cross-validation, and the temperature that calibrates the
+    same out-of-fold probabilities (``fit_temperature``)."""
+    from sklearn.metrics import f1_score
+
+    classes, proba = out_of_fold(texts, labels, model, folds, seed, unlabeled, descriptions)
+    predicted = np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
+    score = float(f1_score(np.asarray(labels, dtype=object), predicted, average="macro"))
+    return score, fit_temperature(proba, [classes.index(label) for label in labels])
+
+
+def fit_temperature(proba: np.ndarray, truth: Sequence[int]) -> float:
+    """The temperature T (0.05–20) whose tempered probabilities, ``p ** (1 / T)`` renormalised,
+    give the true classes (column indices) the smallest log loss: T < 1 sharpens an
+    underconfident model, T > 1 softens an overconfident one. Out-of-fold probabilities keep
+    it honest."""
+    logp = np.log(np.clip(proba, 1e-300, None))
+    rows = np.arange(len(truth))
+
+    def loss(t: float) -> float:
+        z = logp / t
+        z -= z.max(axis=1, keepdims=True)
+        return float(np.mean(np.log(np.exp(z).sum(axis=1)) - z[rows, truth]))
+
+    grid = np.geomspace(0.05, 20, 121)
+    return float(grid[int(np.argmin([loss(t) for t in grid]))].round(3))
 
 
 def read_descriptions(

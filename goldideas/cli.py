@@ -249,7 +249,7 @@ def train_command(
     Example: goldideas train 附件2.xlsx --label-column 一级分类 --text-column 留言主题
     --text-column 留言详情 --taxonomy 附件1.xlsx --model out/tipdm
     """
-    from .classifier import TextClassifier, cross_validate, read_descriptions
+    from .classifier import TextClassifier, cross_validate_and_calibrate, read_descriptions
 
     try:
         frame = read_suggestions(
@@ -270,7 +270,8 @@ def train_command(
             read_descriptions(read_table(taxonomy), label_column, str(taxonomy)) if taxonomy else []
         )
         estimator = TextClassifier()
-        score = cross_validate(texts, labels, estimator, folds=folds, descriptions=described)
+        score, estimator.temperature = cross_validate_and_calibrate(
+            texts, labels, estimator, folds=folds, descriptions=described)
         estimator.fit(texts, labels, descriptions=described).save(model)
         (model / "input.json").write_text(
             json.dumps({"title_weight": title_weight, "text_columns": text_column or ["text"]},
@@ -286,6 +287,7 @@ def train_command(
         + (f", {used} taxonomy entries of these labels" if taxonomy else "")
         + f"; {folds}-fold cross-validated macro-F1 {score:.3f}"
     )
+    typer.echo(f"confidences tempered by {estimator.temperature:g} (calibrated on the folds)")
     typer.echo(f"model written to {model}")
 
 

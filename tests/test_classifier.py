@@ -14,6 +14,7 @@ from goldideas.classifier import (
     TextClassifier,
     _features,
     cross_validate,
+    fit_temperature,
     load_classifier,
     read_descriptions,
 )
@@ -138,7 +139,7 @@ def test_an_unknown_class_weight_is_named() -> None:
 
 
 def test_options_survive_saving(tmp_path: Path, labelled: pd.DataFrame) -> None:
-    model = TextClassifier(class_weight=None, first_line_weight=1).fit(
+    model = TextClassifier(class_weight=None, first_line_weight=1, temperature=0.5).fit(
         labelled["text"].tolist(), labelled["theme"].tolist())
     loaded = load_classifier(model.save(tmp_path / "model"))
     assert loaded.get_params() == model.get_params()
@@ -147,10 +148,35 @@ def test_options_survive_saving(tmp_path: Path, labelled: pd.DataFrame) -> None:
 def test_a_model_saved_before_the_options_loads_without_them(fitted: TextClassifier, tmp_path: Path) -> None:
     folder = fitted.save(tmp_path / "model")
     meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
-    del meta["params"]["class_weight"], meta["params"]["first_line_weight"]
+    del meta["params"]["class_weight"], meta["params"]["first_line_weight"], meta["params"]["temperature"]
     (folder / "model.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     loaded = load_classifier(folder)
-    assert loaded.class_weight is None and loaded.first_line_weight == 0
+    assert loaded.class_weight is None and loaded.first_line_weight == 0 and loaded.temperature == 1
+
+
+@pytest.mark.parametrize(
+    ("right", "wrong", "sharper"),
+    [
+        pytest.param(0.6, 0.2, True, id="always-right-but-unsure"),
+        pytest.param(0.98, 0.01, False, id="sure-but-often-wrong"),
+    ],
+)
+def test_temperature_corrects_over_and_underconfidence(right: float, wrong: float, sharper: bool) -> None:
+    """Three classes; the model's top class is right 8 times in 10 (and 10 in 10 in the first case)."""
+    proba = np.array([[right, wrong, 1 - right - wrong]] * 10)
+    truth = [0] * 10 if sharper else [0] * 8 + [1] * 2
+    temperature = fit_temperature(proba, truth)
+    assert (temperature < 1) if sharper else (temperature > 1)
+
+
+def test_a_temperature_keeps_the_label_and_moves_the_confidence(fitted: TextClassifier) -> None:
+    texts = ["建议公积金提取全程网办", "建议延长地铁末班车"]
+    sharp = TextClassifier(**{**fitted.get_params(), "temperature": 0.5})
+    sharp.vocabulary_, sharp.idf_, sharp.classes_ = fitted.vocabulary_, fitted.idf_, fitted.classes_
+    sharp.coef_, sharp.intercept_ = fitted.coef_, fitted.intercept_
+    (labels, confidence), (sharp_labels, sharp_confidence) = fitted.predict(texts), sharp.predict(texts)
+    assert sharp_labels == labels
+    assert all(s > c for s, c in zip(sharp_confidence, confidence, strict=True))
 
 
 def test_unfitted_model_says_so() -> None:
@@ -192,6 +218,8 @@ def test_cli_train_classify_and_screen_with_the_model(labelled: pd.DataFrame, tm
     assert result.exit_code == 0, result.output
     assert "3-fold cross-validated macro-F1" in result.stdout
     assert f"{labelled['theme'].nunique()} taxonomy entries of these labels" in result.stdout
+    temperature = json.loads((model / "model.json").read_text(encoding="utf-8"))["params"]["temperature"]
+    assert f"confidences tempered by {temperature:g} (calibrated on the folds)" in result.stdout
     out = tmp_path / "labels.csv"
     result = runner.invoke(app, ["classify", str(source), "--model", str(model), "--text-column", "title",
                                  "--text-column", "text", "-o", str(out)])
