@@ -2,7 +2,9 @@
 
 Word (jieba, our dictionary) and character n-gram TF-IDF, multinomial logistic regression with
 probabilities as confidences. Unlabelled texts of the same source may be given: with
-``self_training``, confident predictions on them are added as extra training examples.
+``self_training``, confident predictions on them are added as extra training examples. A
+taxonomy's own words may be given too: ``descriptions``, (label, text) pairs such as a label and
+the name of one of its sub-categories, each added as a short training example of its label.
 
 Saved as ``model.json`` (vocabulary, classes, settings) plus ``weights.npz`` (numpy arrays,
 loaded with ``allow_pickle=False``): no pickle anywhere.
@@ -12,30 +14,37 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import sparse
 
-from .errors import ModelError
+from .errors import InputError, ModelError
 from .io import read_saved, write_saved
 from .normalize import normalize
 from .segment import Tokenizer
 from .vectors import fit_idf, transform
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMAT = "goldideas-classifier/1"
 _FILES = ("model.json", "weights.npz")
 
 
 def _features(
-    text: str, tok: Tokenizer, char_ngrams: tuple[int, int], first_line_weight: int = 0
+    text: str, tok: Tokenizer, char_ngrams: tuple[int, int], first_line_weight: int = 0,
+    all_title: bool = False,
 ) -> list[str]:
     """Word (``w:``) and character n-gram (``c:``) terms of ``text``; with ``first_line_weight``,
     the terms of its first line (a title) once more under their own names (``w^``, ``c^``),
     repeated that many times, so that the model can learn how much a title says. A text of one
-    line (as ``screen`` passes them, newlines normalised away) gets no title terms."""
+    line (as ``screen`` passes them, newlines normalised away) gets no title terms, unless
+    ``all_title``: then the whole text is a title (as a label's description is)."""
     terms = _terms(text, tok, char_ngrams)
     first, newline, _ = text.strip().partition("\n")
+    if all_title:
+        first, newline = text, "\n"
     if first_line_weight > 0 and newline:  # a text of one line has no title
         terms += [t[:1] + "^" + t[2:] for t in _terms(first, tok, char_ngrams)] * first_line_weight
     return terms
@@ -69,6 +78,7 @@ class TextClassifier:
         self_training_threshold: float = 0.9,
         class_weight: str | None = "balanced",
         first_line_weight: int = 3,
+        temperature: float = 1.0,
     ) -> None:
         self.C = C
         self.char_ngrams = char_ngrams
@@ -77,17 +87,19 @@ class TextClassifier:
         self.self_training_threshold = self_training_threshold
         self.class_weight = class_weight
         self.first_line_weight = first_line_weight
+        self.temperature = temperature
 
     def get_params(self) -> dict[str, Any]:
         return {"C": self.C, "char_ngrams": self.char_ngrams, "min_df": self.min_df,
                 "self_training": self.self_training,
                 "self_training_threshold": self.self_training_threshold,
-                "class_weight": self.class_weight, "first_line_weight": self.first_line_weight}
+                "class_weight": self.class_weight, "first_line_weight": self.first_line_weight,
+                "temperature": self.temperature}
 
     # -- vectorising -------------------------------------------------------------------------
-    def _docs(self, texts: Sequence[str]) -> list[list[str]]:
+    def _docs(self, texts: Sequence[str], all_title: bool = False) -> list[list[str]]:
         tok = Tokenizer()
-        return [_features(t, tok, self.char_ngrams, self.first_line_weight) for t in texts]
+        return [_features(t, tok, self.char_ngrams, self.first_line_weight, all_title) for t in texts]
 
     def _fit_vocabulary(self, docs: list[list[str]]) -> None:
         self.vocabulary_, self.idf_ = fit_idf(docs, self.min_df)
@@ -97,16 +109,21 @@ class TextClassifier:
 
     # -- estimator ---------------------------------------------------------------------------
     def fit(
-        self, texts: Sequence[str], labels: Sequence[str], unlabeled: Sequence[str] = ()
+        self, texts: Sequence[str], labels: Sequence[str], unlabeled: Sequence[str] = (),
+        descriptions: Sequence[tuple[str, str]] = (),
     ) -> TextClassifier:
-        """Learn from labelled texts (and, optionally, unlabelled texts of the same source)."""
+        """Learn from labelled texts (and, optionally, unlabelled texts of the same source, and
+        ``descriptions`` of the labels; those of labels not among ``labels`` are left out)."""
         from sklearn.linear_model import LogisticRegression
 
         if len(texts) != len(labels) or not texts:
             raise ModelError("fit needs as many labels as texts, and at least one of each")
         if len(set(labels)) < 2:
             raise ModelError("fit needs at least two different labels")
-        docs = self._docs(texts)
+        known = set(labels)
+        described = [(label, text) for label, text in descriptions if label in known]
+        labels = [*labels, *(label for label, _ in described)]
+        docs = self._docs(texts) + self._docs([text for _, text in described], all_title=True)
         extra = self._docs(unlabeled) if unlabeled and self.self_training else []
         self._fit_vocabulary(docs)
         x, y = self._transform(docs), np.asarray(labels, dtype=object)
@@ -134,7 +151,7 @@ class TextClassifier:
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         self._check_fitted()
-        scores = self._transform(self._docs(texts)) @ self.coef_.T + self.intercept_
+        scores = (self._transform(self._docs(texts)) @ self.coef_.T + self.intercept_) / self.temperature
         if len(self.classes_) == 2 and self.coef_.shape[0] == 1:  # sklearn's binary layout
             scores = np.hstack([-scores, scores])
         scores -= scores.max(axis=1, keepdims=True)
@@ -175,6 +192,7 @@ def load_classifier(folder: str | Path) -> TextClassifier:
         self_training=params["self_training"], self_training_threshold=params["self_training_threshold"],
         # models saved before these options existed were trained without them
         class_weight=params.get("class_weight"), first_line_weight=int(params.get("first_line_weight", 0)),
+        temperature=float(params.get("temperature", 1.0)),
     )
     model.vocabulary_ = {t: i for i, t in enumerate(meta["terms"])}
     model.classes_ = list(meta["classes"])
@@ -184,19 +202,78 @@ def load_classifier(folder: str | Path) -> TextClassifier:
     return model
 
 
-def cross_validate(
+def out_of_fold(
     texts: Sequence[str], labels: Sequence[str], model: TextClassifier, folds: int = 5,
-    seed: int = 1322, unlabeled: Sequence[str] = (),
-) -> float:
-    """Macro-F1 of stratified k-fold cross-validation."""
-    from sklearn.metrics import f1_score
+    seed: int = 1322, unlabeled: Sequence[str] = (), descriptions: Sequence[tuple[str, str]] = (),
+) -> tuple[list[str], np.ndarray]:
+    """Stratified k-fold: the classes, and each text's untempered probabilities from the fold
+    model that did not see it (``descriptions`` join every training fold and are never scored)."""
     from sklearn.model_selection import StratifiedKFold
 
     y = np.asarray(labels, dtype=object)
-    predicted = np.empty(len(y), dtype=object)
+    classes = sorted(set(labels))
+    proba = np.zeros((len(y), len(classes)))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     for train, test in splitter.split(np.zeros(len(y)), y):
-        fold = TextClassifier(**model.get_params())
-        fold.fit([texts[i] for i in train], y[train].tolist(), unlabeled)
-        predicted[test] = fold.predict([texts[i] for i in test])[0]
-    return float(f1_score(y, predicted, average="macro"))
+        fold = TextClassifier(**{**model.get_params(), "temperature": 1.0})
+        fold.fit([texts[i] for i in train], y[train].tolist(), unlabeled, descriptions)
+        columns = [classes.index(c) for c in fold.classes_]
+        proba[np.ix_(test, columns)] = fold.predict_proba([texts[i] for i in test])
+    return classes, proba
+
+
+def cross_validate(
+    texts: Sequence[str], labels: Sequence[str], model: TextClassifier, folds: int = 5,
+    seed: int = 1322, unlabeled: Sequence[str] = (), descriptions: Sequence[tuple[str, str]] = (),
+) -> float:
+    """Macro-F1 of stratified k-fold cross-validation (see ``out_of_fold``)."""
+    return cross_validate_and_calibrate(texts, labels, model, folds, seed, unlabeled, descriptions)[0]
+
+
+def cross_validate_and_calibrate(
+    texts: Sequence[str], labels: Sequence[str], model: TextClassifier, folds: int = 5,
+    seed: int = 1322, unlabeled: Sequence[str] = (), descriptions: Sequence[tuple[str, str]] = (),
+) -> tuple[float, float]:
+    """Macro-F1 of stratified k-fold cross-validation, and the temperature that calibrates the
+    same out-of-fold probabilities (``fit_temperature``)."""
+    from sklearn.metrics import f1_score
+
+    classes, proba = out_of_fold(texts, labels, model, folds, seed, unlabeled, descriptions)
+    predicted = np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
+    score = float(f1_score(np.asarray(labels, dtype=object), predicted, average="macro"))
+    return score, fit_temperature(proba, [classes.index(label) for label in labels])
+
+
+def fit_temperature(proba: np.ndarray, truth: Sequence[int]) -> float:
+    """The temperature T (0.05–20) whose tempered probabilities, ``p ** (1 / T)`` renormalised,
+    give the true classes (column indices) the smallest log loss: T < 1 sharpens an
+    underconfident model, T > 1 softens an overconfident one. Out-of-fold probabilities keep
+    it honest."""
+    logp = np.log(np.clip(proba, 1e-300, None))
+    rows = np.arange(len(truth))
+
+    def loss(t: float) -> float:
+        z = logp / t
+        z -= z.max(axis=1, keepdims=True)
+        return float(np.mean(np.log(np.exp(z).sum(axis=1)) - z[rows, truth]))
+
+    grid = np.geomspace(0.05, 20, 121)
+    return float(grid[int(np.argmin([loss(t) for t in grid]))].round(3))
+
+
+def read_descriptions(
+    table: pd.DataFrame, label_column: str, source: str = "the taxonomy"
+) -> list[tuple[str, str]]:
+    """(label, text) pairs from a taxonomy table: each row's label and its other non-empty cells
+    (sub-category names, say 二级分类 and 三级分类) joined on one line, once per distinct pair."""
+    if label_column not in table.columns:
+        raise InputError(f"{source}: no column {label_column!r} (the label column)")
+    others = [c for c in table.columns if c != label_column]
+    pairs = []
+    for row in table.itertuples(index=False):
+        cells = dict(zip(table.columns, row, strict=True))
+        text = " ".join(str(cells[c]).strip() for c in others if str(cells[c]).strip())
+        label = str(cells[label_column]).strip()
+        if label and text:
+            pairs.append((label, text))
+    return list(dict.fromkeys(pairs))

@@ -237,6 +237,9 @@ def train_command(
     id_column: IdColumn = None,
     title_weight: Annotated[int, typer.Option(min=1, max=10, help="Repeat the first text column")] = 2,
     folds: Annotated[int, typer.Option(min=2, max=20, help="Cross-validation folds")] = 5,
+    taxonomy: Annotated[Path | None, typer.Option(
+        help="A table of the labels' sub-categories: the label column, then columns naming them; "
+             "each row becomes a short training example of its label")] = None,
     encoding: Encoding = None,
     sheet: Sheet = None,
     make_ids_unique: UniqueIds = False,
@@ -244,9 +247,9 @@ def train_command(
     """Train a classifier for any taxonomy; print its cross-validated macro-F1; save it.
 
     Example: goldideas train 附件2.xlsx --label-column 一级分类 --text-column 留言主题
-    --text-column 留言详情 --model out/tipdm
+    --text-column 留言详情 --taxonomy 附件1.xlsx --model out/tipdm
     """
-    from .classifier import TextClassifier, cross_validate
+    from .classifier import TextClassifier, cross_validate_and_calibrate, read_descriptions
 
     try:
         frame = read_suggestions(
@@ -263,9 +266,13 @@ def train_command(
                 f"{input}: a label has only {smallest} rows; each needs at least {folds} "
                 "(lower --folds, or label more rows)"
             )
+        described = (
+            read_descriptions(read_table(taxonomy), label_column, str(taxonomy)) if taxonomy else []
+        )
         estimator = TextClassifier()
-        score = cross_validate(texts, labels, estimator, folds=folds)
-        estimator.fit(texts, labels).save(model)
+        score, estimator.temperature = cross_validate_and_calibrate(
+            texts, labels, estimator, folds=folds, descriptions=described)
+        estimator.fit(texts, labels, descriptions=described).save(model)
         (model / "input.json").write_text(
             json.dumps({"title_weight": title_weight, "text_columns": text_column or ["text"]},
                        ensure_ascii=False),
@@ -273,10 +280,14 @@ def train_command(
         )
     except GoldideasError as exc:
         _fail(exc)
+    known = set(labels)
+    used = sum(label in known for label, _ in described)
     typer.echo(
-        f"{len(texts)} rows, {len(set(labels))} labels; "
-        f"{folds}-fold cross-validated macro-F1 {score:.3f}"
+        f"{len(texts)} rows, {len(known)} labels"
+        + (f", {used} taxonomy entries of these labels" if taxonomy else "")
+        + f"; {folds}-fold cross-validated macro-F1 {score:.3f}"
     )
+    typer.echo(f"confidences tempered by {estimator.temperature:g} (calibrated on the folds)")
     typer.echo(f"model written to {model}")
 
 
