@@ -53,6 +53,9 @@ class DedupConfig:
     # every member has
     group_join_threshold: float = field(default=0.6, metadata=_range(0.1, 1.0))
     group_core_share: float = field(default=0.6, metadata=_range(0.0, 1.0))
+    # ... unless the members use more distinct characters than this together: long letters
+    # contain most characters of any text on their subject
+    group_max_chars: int = field(default=200, metadata=_range(10, 100_000))
 
 
 @dataclass(frozen=True)

@@ -229,7 +229,9 @@ def join_groups(
     ``group_join_threshold`` of its characters (weighted as in :func:`char_vectors`) occur
     among the group's members and it holds ``group_core_share`` of the group's core (the
     characters every wording of the idea uses: what a text on the same service proposing
-    another measure lacks). Only texts alone move and groups never merge: no chain forms.
+    another measure lacks). A group whose members use more than ``group_max_chars`` distinct
+    characters together (long letters) holds most characters of any text on its subject, so
+    it takes no one this way. Only texts alone move and groups never merge: no chain forms.
     """
     if not len(pairs):
         return label
@@ -252,7 +254,10 @@ def join_groups(
     present.data[:] = 1
     covered = _weighted_share(core_weighted, groups, present)
     share = _weighted_share(x, texts, vocabulary[groups])
-    ok = np.flatnonzero((share >= config.group_join_threshold) & (covered >= config.group_core_share))
+    small = np.diff(vocabulary.indptr)[groups] <= config.group_max_chars
+    ok = np.flatnonzero(
+        small & (share >= config.group_join_threshold) & (covered >= config.group_core_share)
+    )
     best = ok[np.lexsort((groups[ok], -share[ok], texts[ok]))]  # by text, best share first
     first = best[np.r_[True, texts[best][1:] != texts[best][:-1]]] if len(best) else best
     joined = label.copy()

@@ -175,6 +175,7 @@ def test_a_text_alone_joins_a_group_that_says_it(alone: str, joins: bool) -> Non
         pytest.param(DedupConfig(), True, id="defaults"),
         pytest.param(DedupConfig(group_join_threshold=0.95), False, id="more-of-it-among-the-members"),
         pytest.param(DedupConfig(group_core_share=1.0), False, id="the-whole-core"),
+        pytest.param(DedupConfig(group_max_chars=11), False, id="members-use-too-many-characters"),
     ],
 )
 def test_group_join_thresholds_come_from_the_config(config: DedupConfig, joins: bool) -> None:
