@@ -48,6 +48,14 @@ class DedupConfig:
     # accepted: this IDF-weighted share of the lighter text's characters found in the other
     char_containment_threshold: float = field(default=0.7, metadata=_range(0.1, 1.0))
     min_paraphrase_chars: int = field(default=8, metadata=_range(1, 200))
+    # a text alone joins a candidate's group of two or more wordings: this weighted share of its
+    # characters occurs among the members, and it holds ``group_core_share`` of the characters
+    # every member has
+    group_join_threshold: float = field(default=0.6, metadata=_range(0.1, 1.0))
+    group_core_share: float = field(default=0.6, metadata=_range(0.0, 1.0))
+    # ... unless the members use more distinct characters than this together: long letters
+    # contain most characters of any text on their subject
+    group_max_chars: int = field(default=200, metadata=_range(10, 100_000))
 
 
 @dataclass(frozen=True)

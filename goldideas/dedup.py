@@ -10,8 +10,13 @@
 Near groups are the connected components of the accepted pairs (what union-find gives).
 Paraphrase groups are built by leaders: from the most informative text down, each text joins
 the best-matching leader it is contained in, or leads a group of its own, so that two distinct
-proposals are never joined through a short text that resembles both. Never compares all
-pairs: candidates come from LSH buckets and a chunked sparse neighbour search.
+proposals are never joined through a short text that resembles both. Then a text still alone
+may join a candidate's group that already holds two or more wordings of one idea, when most of
+its characters occur among the group's members (their characters together) and it holds most
+of the group's core (the characters every member uses): people who repeat a popular idea say
+it in many ways, and each wording brings words a later one may reuse, while the core keeps out
+a text on the same service that proposes another measure. Never compares all pairs:
+candidates come from LSH buckets and a chunked sparse neighbour search.
 """
 
 from __future__ import annotations
@@ -150,15 +155,15 @@ def char_containment(x: sparse.csr_matrix, pairs: np.ndarray) -> np.ndarray:
 
 
 def paraphrase_scores(
-    x: sparse.csr_matrix, cosines: dict[tuple[int, int], float], config: DedupConfig
+    x: sparse.csr_matrix, pairs: np.ndarray, contained: np.ndarray,
+    cosines: dict[tuple[int, int], float], config: DedupConfig,
 ) -> dict[tuple[int, int], float]:
-    """The candidate pairs that are paraphrases, each with its score (cosine + containment):
+    """The candidate pairs (the keys of ``cosines`` in order, as ``pairs``, with their
+    :func:`char_containment`) that are paraphrases, each with its score (cosine + containment):
     the lighter text says enough (``min_paraphrase_chars`` distinct characters) and most of it
     is found in the other."""
-    if not cosines:
+    if not len(pairs):
         return {}
-    pairs = np.asarray(list(cosines), dtype=np.int64)
-    contained = char_containment(x, pairs)
     chars = np.diff(x.indptr)
     enough = np.minimum(chars[pairs[:, 0]], chars[pairs[:, 1]]) >= config.min_paraphrase_chars
     accepted = np.flatnonzero(enough & (contained >= config.char_containment_threshold))
@@ -185,6 +190,79 @@ def leader_groups(order: Sequence[int], scores: dict[tuple[int, int], float]) ->
                    if rank[j] < rank[node] and label[j] == j]
         label[node] = max(leaders)[2] if leaders else node
     return label
+
+
+def group_vocabulary(label: np.ndarray, x: sparse.csr_matrix) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """Two group label × column matrices of 0/1: the columns (characters) some member of the
+    group has, and those every member has (the group's core)."""
+    n = len(label)
+    members = sparse.csr_matrix(
+        (np.ones(n, dtype=np.float32), (label, np.arange(n))), shape=(n, n)
+    )
+    present = x.copy()
+    present.data[:] = 1
+    counts: sparse.csr_matrix = (members @ present).tocsr()
+    size = np.bincount(label, minlength=n)
+    core = counts.copy()
+    core.data = (core.data >= np.repeat(size, np.diff(core.indptr))).astype(np.float32)
+    core.eliminate_zeros()
+    counts.data[:] = 1
+    return counts, core
+
+
+def _weighted_share(x: sparse.csr_matrix, rows: np.ndarray, of: sparse.csr_matrix) -> np.ndarray:
+    """For each k, the weight of the columns of ``x[rows[k]]`` that row k of ``of`` holds (0/1),
+    as a share of the weight of ``x[rows[k]]``."""
+    mass = np.asarray(x[rows].sum(axis=1), dtype=np.float64).ravel()
+    inside = np.asarray(x[rows].multiply(of).sum(axis=1), dtype=np.float64).ravel()
+    share: np.ndarray = np.divide(inside, mass, out=np.zeros(len(rows)), where=mass > 0)
+    return share
+
+
+def join_groups(
+    label: np.ndarray, x: sparse.csr_matrix, pairs: np.ndarray, config: DedupConfig
+) -> np.ndarray:
+    """Labels after each text left alone joins its best group of two or more wordings.
+
+    A candidate pair (``pairs``) proposes the group of one side to the other side when that
+    side is alone and both say enough (``min_paraphrase_chars``). The text joins when
+    ``group_join_threshold`` of its characters (weighted as in :func:`char_vectors`) occur
+    among the group's members and it holds ``group_core_share`` of the group's core (the
+    characters every wording of the idea uses: what a text on the same service proposing
+    another measure lacks). A group whose members use more than ``group_max_chars`` distinct
+    characters together (long letters) holds most characters of any text on its subject, so
+    it takes no one this way. Only texts alone move and groups never merge: no chain forms.
+    """
+    if not len(pairs):
+        return label
+    size = np.bincount(label, minlength=len(label))
+    chars = np.diff(x.indptr)
+    alone, other = np.concatenate([pairs[:, 0], pairs[:, 1]]), np.concatenate([pairs[:, 1], pairs[:, 0]])
+    proposed = (
+        (size[label[alone]] == 1) & (size[label[other]] >= 2)
+        & (np.minimum(chars[alone], chars[other]) >= config.min_paraphrase_chars)
+    )
+    if not proposed.any():
+        return label
+    found = np.unique(np.column_stack([alone[proposed], label[other[proposed]]]), axis=0)
+    texts, groups = found[:, 0], found[:, 1]
+    vocabulary, core = group_vocabulary(label, x)
+    weights = np.zeros(x.shape[1], dtype=np.float32)
+    weights[x.indices] = x.data  # a column's weight is the same in every row
+    core_weighted = sparse.csr_matrix(core @ sparse.diags(weights))
+    present = x[texts]
+    present.data[:] = 1
+    covered = _weighted_share(core_weighted, groups, present)
+    share = _weighted_share(x, texts, vocabulary[groups])
+    small = np.diff(vocabulary.indptr)[groups] <= config.group_max_chars
+    ok = np.flatnonzero(
+        small & (share >= config.group_join_threshold) & (covered >= config.group_core_share)
+    )
+    best = ok[np.lexsort((groups[ok], -share[ok], texts[ok]))]  # by text, best share first
+    first = best[np.r_[True, texts[best][1:] != texts[best][:-1]]] if len(best) else best
+    joined = label.copy()
+    joined[texts[first]] = groups[first]
+    return joined
 
 
 def _representative(members: list[int], rows: Sequence[Row]) -> int:
@@ -219,9 +297,12 @@ def _near_groups(keys: list[str], config: DedupConfig) -> np.ndarray:
 def _paraphrase_groups(reps: list[Row], config: DedupConfig) -> tuple[np.ndarray, sparse.csr_matrix]:
     vectors = paraphrase_vectors(reps)
     cosines = neighbour_pairs(vectors, config.candidate_threshold, config.neighbours)
-    scores = paraphrase_scores(char_vectors(reps), cosines, config)
+    chars = char_vectors(reps)
+    pairs = np.asarray(list(cosines), dtype=np.int64).reshape(-1, 2)
+    contained = char_containment(chars, pairs)
+    scores = paraphrase_scores(chars, pairs, contained, cosines, config)
     order = sorted(range(len(reps)), key=lambda i: (-len(reps[i].key), reps[i].order))
-    return leader_groups(order, scores), vectors
+    return join_groups(leader_groups(order, scores), chars, pairs, config), vectors
 
 
 def _stand_ins(near: np.ndarray, keys: list[str]) -> list[int]:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from goldideas.config import DedupConfig
+from goldideas.config import Config, DedupConfig
 from goldideas.dedup import (
     Row,
     char_containment,
     char_vectors,
     components,
     find_duplicates,
+    group_vocabulary,
+    join_groups,
     leader_groups,
     near_scores,
 )
@@ -136,6 +138,65 @@ def test_char_containment_of_no_pairs_is_empty() -> None:
     assert char_containment(x, np.zeros((0, 2), dtype=np.int64)).shape == (0,)
 
 
+def char_rows(*texts: str) -> list[Row]:
+    """Rows whose words are single characters (a word's characters are what dedup weighs)."""
+    return [Row(key=t, words=tuple(t), order=("", str(n))) for n, t in enumerate(texts)]
+
+
+# two wordings of one idea (rows 0, 1: core 甲乙丙丁), then texts alone, then background rows
+# that make the weights of an input of more than a handful of texts
+IDEA = ("甲乙丙丁戊己庚辛", "甲乙丙丁壬癸子丑")
+BACKGROUND = ("山水风云雷电花草", "春夏秋冬东南西北", "金木火土日月星辰", "江河湖海松竹梅兰")
+
+
+def joined(alone: str, config: DedupConfig | None = None) -> bool:
+    """Does ``alone`` (row 2) join the group of rows 0 and 1, its candidates?"""
+    x = char_vectors(char_rows(*IDEA, alone, *BACKGROUND))
+    label = np.array([0, 0, *range(2, 3 + len(BACKGROUND))])
+    pairs = np.array([[0, 2], [1, 2]])
+    return bool(join_groups(label, x, pairs, config or DedupConfig())[2] == 0)
+
+
+@pytest.mark.parametrize(
+    ("alone", "joins"),
+    [
+        pytest.param("甲乙丙丁己壬卯辰", True, id="core-and-words-of-both-wordings"),
+        pytest.param("甲乙戊己壬癸寅卯", False, id="same-words-without-the-core"),
+        pytest.param("甲乙丙丁寅卯辰巳", False, id="core-but-mostly-words-of-its-own"),
+    ],
+)
+def test_a_text_alone_joins_a_group_that_says_it(alone: str, joins: bool) -> None:
+    assert joined(alone) is joins
+
+
+@pytest.mark.parametrize(
+    ("config", "joins"),
+    [
+        pytest.param(DedupConfig(), True, id="defaults"),
+        pytest.param(DedupConfig(group_join_threshold=0.95), False, id="more-of-it-among-the-members"),
+        pytest.param(DedupConfig(group_core_share=1.0), False, id="the-whole-core"),
+        pytest.param(DedupConfig(group_max_chars=11), False, id="members-use-too-many-characters"),
+    ],
+)
+def test_group_join_thresholds_come_from_the_config(config: DedupConfig, joins: bool) -> None:
+    """Three of the four core characters and most of the others: enough by default."""
+    assert joined("甲乙丙己壬癸子卯", config) is joins
+
+
+def test_only_texts_alone_move_and_groups_never_merge() -> None:
+    """Rows 2 and 3 form a group of their own: however alike, it stays apart from 0 and 1."""
+    x = char_vectors(char_rows(*IDEA, "甲乙丙丁己壬卯辰", "甲乙丙丁己壬卯巳", *BACKGROUND))
+    label = np.array([0, 0, 2, 2, *range(4, 4 + len(BACKGROUND))])
+    pairs = np.array([[0, 2], [1, 2], [0, 3], [1, 3]])
+    assert join_groups(label, x, pairs, DedupConfig()).tolist() == label.tolist()
+
+
+def test_group_vocabulary_and_core() -> None:
+    x = char_vectors(char_rows("甲乙丙", "甲乙丁", "戊"))
+    vocabulary, core = group_vocabulary(np.array([0, 0, 2]), x)
+    assert vocabulary[0].nnz == 4 and core[0].nnz == 2 and core[2].nnz == vocabulary[2].nnz == 1
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [
@@ -172,3 +233,27 @@ def test_distinct_pairs_index_the_first_occurrence() -> None:
     first, of_pair = _distinct_pairs([("a", "b"), ("a", "c"), ("a", "b"), ("b", "a")])
     assert first == [0, 1, 3]
     assert of_pair == [0, 1, 0, 2]
+
+
+# a popular idea said twice (0, 1), a third, colloquial wording (2) that shares less than 70%
+# of its characters with either, and a proposal on the same service with another measure (3)
+BIKES = [
+    "建议在地铁站出口划定共享单车停放区，画好停车线，由运营企业安排专人每天早晚整理车辆，解决出站后车辆乱停乱放、堵住人行道的问题。",
+    "地铁站出口的共享单车乱停乱放，把人行道都堵了。建议划定停放区和停车线，运营企业早晚派人整理车辆。",
+    "每次出地铁站，出口的单车横七竖八堵着人行道，能不能划个停放区，早晚让企业派人来整理？",
+    "建议共享单车企业在地铁站周边增加投放数量，早高峰保证出站乘客有车可骑。",
+    "建议不动产登记中心开通周末网上预约服务，方便上班族办事。",
+    "建议市政务服务中心中午不休息，窗口轮流值班。",
+]
+
+
+@pytest.mark.parametrize(
+    ("config", "third"),
+    [
+        pytest.param(Config(), Status.DUPLICATE, id="joins-the-group"),
+        pytest.param(Config(dedup=DedupConfig(group_join_threshold=1.0)), Status.KEPT, id="pairs-alone"),
+    ],
+)
+def test_a_new_wording_of_a_repeated_idea_joins_its_group(config: Config, third: Status) -> None:
+    statuses = [v.status for v in screen(BIKES, config).verdicts]
+    assert statuses == [Status.KEPT, Status.DUPLICATE, third, Status.KEPT, Status.KEPT, Status.KEPT]
