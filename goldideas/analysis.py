@@ -67,7 +67,7 @@ def _analyse_chunk(texts: Sequence[str], config: Config) -> list[Analysis]:
         norm = normalize(text)
         words = by_content.get(norm.content)
         if words is None:
-            words = by_content[norm.content] = tuple(tok.analyse(norm.content)[0])
+            words = by_content[norm.content] = tok.words(norm.content)
         out.append(Analysis(norm.normalized, norm.content, norm.key, words))
     return out
 
