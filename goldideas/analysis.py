@@ -89,8 +89,13 @@ def _check_chunk(found: Sequence[Analysis], config: Config) -> list[Checks]:
 _CHUNKS_PER_WORKER = 4
 
 
-def _workers(config: Config, n: int) -> int:
-    if n < config.run.parallel_min_texts:
+# a text's checks cost about three times its analysis: they are worth a pool from fewer texts
+_CHECK_COST = 3
+
+
+def _workers(config: Config, work: int) -> int:
+    """Processes for ``work`` texts' worth of analysis."""
+    if work < config.run.parallel_min_texts:
         return 1
     return config.run.workers or os.cpu_count() or 1
 
@@ -104,11 +109,14 @@ def _run_range(func: Callable[[Sequence[T], Config], list[R]], start: int, stop:
     return func(_ITEMS[start:stop], config)  # type: ignore[arg-type]
 
 
-def _map(func: Callable[[Sequence[T], Config], list[R]], items: Sequence[T], config: Config) -> list[R]:
-    """``func`` over ``items`` in chunks, on every core above ``parallel_min_texts`` items:
-    forked workers inherit the loaded models and the items, and send back only results."""
+def _map(
+    func: Callable[[Sequence[T], Config], list[R]], items: Sequence[T], config: Config, cost: int = 1
+) -> list[R]:
+    """``func`` over ``items`` in chunks, on every core above ``parallel_min_texts`` texts'
+    worth of work (an item costs ``cost`` texts): forked workers inherit the loaded models and
+    the items, and send back only results."""
     global _ITEMS
-    workers = _workers(config, len(items))
+    workers = _workers(config, len(items) * cost)
     if workers > 1:
         try:
             context = multiprocessing.get_context("fork")
@@ -147,4 +155,5 @@ def analyse(texts: Sequence[str], config: Config) -> list[Analysis]:
 def check(found: Iterable[Analysis], config: Config) -> dict[str, Checks]:
     """The checks of each distinct normalised text of ``found``."""
     distinct = list({a.normalized: a for a in found}.values())
-    return {a.normalized: c for a, c in zip(distinct, _map(_check_chunk, distinct, config), strict=True)}
+    checked = _map(_check_chunk, distinct, config, _CHECK_COST)
+    return {a.normalized: c for a, c in zip(distinct, checked, strict=True)}
