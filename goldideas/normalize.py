@@ -163,4 +163,6 @@ def normalize(text: str) -> Normalized:
     """All comparison forms of one text."""
     norm = normalize_text(text)
     content = strip_boilerplate(norm)
+    if content == norm:  # one string where nothing was set aside: smaller in memory and pickles
+        content = norm
     return Normalized(normalized=norm, content=content, key=content_key(content))
