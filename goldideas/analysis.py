@@ -12,7 +12,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from .compliance import ComplianceHit, Rulebook, check_compliance, load_rulebook
 from .config import Config
@@ -138,6 +138,42 @@ def _map(
     finally:
         _ITEMS = ()
     return out
+
+
+def _send_result(send: Any, f: Callable[..., R], args: tuple[Any, ...]) -> None:
+    try:
+        result = f(*args)
+    except Exception:  # the caller computes it again, and sees the error there
+        return
+    send.send(result)
+
+
+def in_background(f: Callable[..., R], *args: Any, config: Config, work: int) -> Callable[[], R]:
+    """Start ``f(*args)`` in a forked process where ``work`` texts are worth a second core:
+    it inherits the arguments (nothing is pickled to it) and pipes back its result. Returns the
+    function that waits for that result (or, without a fork, computes it there and then)."""
+    if _workers(config, work) == 1:
+        return lambda: f(*args)
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:
+        return lambda: f(*args)
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_send_result, args=(send, f, args), daemon=True)
+    process.start()
+    send.close()
+
+    def result() -> R:
+        try:
+            value: R = receive.recv()
+        except EOFError:  # it failed: compute it here, raising whatever it raised
+            value = f(*args)
+        finally:
+            receive.close()
+            process.join()
+        return value
+
+    return result
 
 
 def analyse(texts: Sequence[str], config: Config) -> list[Analysis]:

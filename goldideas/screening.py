@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from .analysis import Analysis as _Analysis
-from .analysis import Checks, analyse, check, lexicons_at
+from .analysis import Checks, analyse, check, in_background, lexicons_at
 from .config import Config, ThemesConfig
 from .dedup import DuplicateLink, Row, find_duplicates
 from .errors import InputError
@@ -409,6 +409,8 @@ def _screen(
     step = progress or (lambda stage, done, total: None)
     step(STAGES[0], 0, len(STAGES))
     found = analyse(texts, config)
+    # themes need no duplicates: learned on a second core while dedup runs
+    themes_of = in_background(assign_themes, found, config, texts, config=config, work=len(found))
     step(STAGES[1], 1, len(STAGES))
     naturals = [_natural(i) for i in ids]
     rows = [
@@ -420,7 +422,7 @@ def _screen(
     sizes = Counter(group_of.get(i, i) for i in range(len(rows)))
     own, checks = own_verdicts(found, links, config)
     step(STAGES[2], 2, len(STAGES))
-    themes = assign_themes(found, config, texts)
+    themes = themes_of()
     step(STAGES[3], 3, len(STAGES))
     final = [_final_verdict(own, links, i) for i in range(len(rows))]
     lexicons = lexicons_at(config.quality.lexicons)
