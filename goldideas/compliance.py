@@ -85,22 +85,33 @@ class Rulebook:
     version: str
     rules: tuple[Rule, ...]
     stop_cues: tuple[str, ...]
-    # a pattern is tried only on texts holding the first one or two characters of one of its
-    # literal prefixes (every match starts with such a prefix), ``always``: patterns without
-    # any. The grams are filed by their first character: char → ((gram, patterns), ...)
-    grams_of_char: dict[str, tuple[tuple[str, tuple[Candidate, ...]], ...]] | None = None
+    # a pattern is tried only on texts holding one of its literal prefixes (every match starts
+    # with one), ``always``: patterns without any. The prefixes are filed by their first two
+    # characters (one, for a prefix of one): gram → ((prefix, pattern), ...)
+    triggers: dict[str, tuple[tuple[str, Candidate], ...]] | None = None
     always: tuple[Candidate, ...] = ()
+
+    @cached_property
+    def _gram_finders(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        """Patterns whose findall gives the one-character grams of ``triggers`` in a text, and
+        every two characters that start with the first character of a longer gram."""
+        grams = self.triggers or {}
+        singles = "".join(sorted(g for g in grams if len(g) == 1)) or "\x00"
+        firsts = "".join(sorted({g[0] for g in grams if len(g) > 1})) or "\x00"
+        return re.compile(f"[{re.escape(singles)}]"), re.compile(f"(?=([{re.escape(firsts)}].))", re.S)
 
     def candidates(self, text: str) -> list[tuple[Rule, list[RulePattern]]]:
         """The rules that can fire on ``text``, in rulebook order, each with the patterns that
         can match it, in rule order."""
-        if self.grams_of_char is None:
+        if self.triggers is None:
             return [(rule, list(rule.patterns)) for rule in self.rules]
+        triggers = self.triggers
+        singles, pairs = self._gram_finders
         chosen = set(self.always)
-        for char in self.grams_of_char.keys() & set(text):
-            for gram, patterns in self.grams_of_char[char]:
-                if len(gram) == 1 or gram in text:
-                    chosen.update(patterns)
+        for gram in {*singles.findall(text), *pairs.findall(text)}:
+            for prefix, candidate in triggers.get(gram, ()):
+                if len(prefix) <= 2 or prefix in text:
+                    chosen.add(candidate)
         out: list[tuple[Rule, list[RulePattern]]] = []
         for r, p in sorted(chosen):
             rule = self.rules[r]
@@ -154,8 +165,8 @@ def _literal_prefixes(items: object) -> tuple[set[str], bool] | None:
 
 def _triggers(
     rules: Sequence[Rule],
-) -> tuple[dict[str, tuple[tuple[str, tuple[Candidate, ...]], ...]], tuple[Candidate, ...]]:
-    owners: dict[str, set[Candidate]] = {}
+) -> tuple[dict[str, tuple[tuple[str, Candidate], ...]], tuple[Candidate, ...]]:
+    owners: dict[str, set[tuple[str, Candidate]]] = {}
     always = []
     for r, rule in enumerate(rules):
         for p, pattern in enumerate(rule.patterns):
@@ -164,11 +175,8 @@ def _triggers(
                 always.append((r, p))
                 continue
             for prefix in found[0]:
-                owners.setdefault(prefix[:2], set()).add((r, p))
-    by_char: dict[str, list[tuple[str, tuple[Candidate, ...]]]] = {}
-    for gram in sorted(owners):
-        by_char.setdefault(gram[0], []).append((gram, tuple(sorted(owners[gram]))))
-    return {c: tuple(grams) for c, grams in by_char.items()}, tuple(always)
+                owners.setdefault(prefix[:2], set()).add((prefix, (r, p)))
+    return {gram: tuple(sorted(owners[gram])) for gram in sorted(owners)}, tuple(always)
 
 
 @dataclass(frozen=True)
@@ -235,12 +243,12 @@ def load_rulebook(path: str | Path) -> Rulebook:
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
         raise ModelError(f"{path}: rule ids repeated: {', '.join(repeated)}")
-    grams_of_char, always = _triggers(rules)
+    triggers, always = _triggers(rules)
     return Rulebook(
         version=str(data.get("version", "")),
         rules=tuple(rules),
         stop_cues=tuple(data.get("stop_cues", ())),
-        grams_of_char=grams_of_char,
+        triggers=triggers,
         always=always,
     )
 

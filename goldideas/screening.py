@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import gc
-import multiprocessing
-import os
 import re
 import sys
 from collections import Counter
@@ -13,22 +11,16 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from .compliance import ComplianceHit, Rulebook, check_compliance, load_rulebook
+from .analysis import Analysis as _Analysis
+from .analysis import Checks, analyse, check, lexicons_at
 from .config import Config, ThemesConfig
 from .dedup import DuplicateLink, Row, find_duplicates
 from .errors import InputError
-from .io import model_path, read_suggestions, to_suggestions
-from .normalize import normalize, redact
-from .quality import (
-    Lexicons,
-    assess_quality,
-    extract_features,
-    load_lexicons,
-)
+from .io import read_suggestions, to_suggestions
+from .normalize import redact
 from .reasons import Reason, Status
-from .segment import load_tokenizer
 from .themes import LexiconThemes, load_themes
 from .topics import find_topics, rank_hot_topics
 
@@ -46,7 +38,9 @@ COLUMNS = [
 
 @dataclass(frozen=True)
 class Verdict:
-    """One row's screening result."""
+    """One row's screening result. A duplicate's own text is not checked (its verdict is its
+    representative's, whatever its own text says): its ``quality_score`` is None and its
+    ``compliance_rule`` empty."""
 
     id: str
     text: str
@@ -56,7 +50,7 @@ class Verdict:
     group_id: str
     group_size: int
     similarity: float | None
-    quality_score: float
+    quality_score: float | None
     compliance_rule: str
     theme: str
     theme_confidence: float | None
@@ -118,7 +112,7 @@ class Screening:
         if missing:
             raise InputError(f"screened table: missing columns {', '.join(missing)}; "
                              "give the CSV or JSONL output of goldideas screen")
-        frame = frame.fillna("")
+        frame = frame.astype(object).fillna("")  # empty cells (a duplicate's score) read as ""
 
         def number(value: object) -> float | None:
             return None if value in ("", None) else float(str(value))
@@ -129,7 +123,7 @@ class Screening:
                 reasons=tuple(Reason(c) for c in str(r.reasons).split(";") if c),
                 duplicate_of=str(r.duplicate_of), group_id=str(r.group_id),
                 group_size=int(float(str(r.group_size) or 1)), similarity=number(r.similarity),
-                quality_score=float(str(r.quality_score) or 0), compliance_rule=str(r.compliance_rule),
+                quality_score=number(r.quality_score), compliance_rule=str(r.compliance_rule),
                 theme=str(r.theme), theme_confidence=number(r.theme_confidence),
                 topic_id=str(r.topic_id), topic_label=str(r.topic_label),
                 explanation=str(r.explanation), text_redacted=str(r.text_redacted),
@@ -207,16 +201,6 @@ class Screening:
         }
 
 
-@lru_cache(maxsize=4)
-def _rulebook(path: str) -> Rulebook:
-    return load_rulebook(path or model_path("compliance.toml"))
-
-
-@lru_cache(maxsize=4)
-def _lexicons(path: str) -> Lexicons:
-    return load_lexicons(path or model_path("quality.toml"))
-
-
 def _as_columns(data: pd.DataFrame | str | Path | Iterable[str]) -> tuple[list[str], list[str], list[str]]:
     """Ids, texts and submission times of the input; plain texts are numbered from 1."""
     pandas = sys.modules.get("pandas")  # a DataFrame can only exist once pandas is loaded
@@ -276,15 +260,6 @@ def assign_themes(
     return [by_text.get(a.normalized, ("", 0.0)) for a in found]
 
 
-def _final_status(
-    own: list[tuple[Status, tuple[Reason, ...]]], links: dict[int, DuplicateLink],
-    group_of: dict[int, int], i: int,
-) -> Status:
-    if i in links and own[group_of[i]][0] is Status.KEPT:
-        return Status.DUPLICATE
-    return own[i][0]
-
-
 def assign_topics(
     words: Sequence[Sequence[str]], statuses: list[Status], themes: list[tuple[str, float]],
     sizes: Counter[int], keys: Sequence[str],
@@ -311,109 +286,69 @@ def assign_topics(
     return out, records
 
 
-def _own_verdict(a: _Analysis) -> tuple[Status, tuple[Reason, ...]]:
-    if a.hit is not None:
-        return Status.NON_COMPLIANT, (a.hit.reason,)
-    if a.too_simple is not None:
-        return Status.TOO_SIMPLE, (a.too_simple,)
+Own = tuple[Status, tuple[Reason, ...]]
+
+
+def _own_verdict(c: Checks) -> Own:
+    if c.hit is not None:
+        return Status.NON_COMPLIANT, (c.hit.reason,)
+    if c.too_simple is not None:
+        return Status.TOO_SIMPLE, (c.too_simple,)
     return Status.KEPT, ()
+
+
+def _kept(own: Own | None) -> bool:
+    return own is not None and own[0] is Status.KEPT
+
+
+def own_verdicts(
+    found: list[_Analysis], links: dict[int, DuplicateLink], config: Config
+) -> tuple[list[Own | None], dict[str, Checks]]:
+    """Each row's verdict on its own text, checked only where its final verdict depends on it:
+    rows without duplicates, representatives, and members of groups whose representative is
+    rejected. A member of a group led by a kept text is a duplicate whatever its own text
+    says: its own verdict is None, its text is never checked. Also the checks by text."""
+    own: list[Own | None] = [None] * len(found)
+    leaders = [i for i in range(len(found)) if i not in links]
+    checks = check((found[i] for i in leaders), config)
+    for i in leaders:
+        own[i] = _own_verdict(checks[found[i].normalized])
+    members = [i for i, link in links.items() if not _kept(own[link.representative])]
+    checks.update(check((found[i] for i in members if found[i].normalized not in checks), config))
+    for i in members:
+        own[i] = _own_verdict(checks[found[i].normalized])
+    return own, checks
+
+
+def _final_verdict(own: list[Own | None], links: dict[int, DuplicateLink], i: int) -> Own:
+    """The policy's order: a duplicate of a kept row, else the row's own verdict."""
+    link = links.get(i)
+    if link is not None and _kept(own[link.representative]):
+        return Status.DUPLICATE, (link.reason,)
+    verdict = own[i]
+    assert verdict is not None  # own_verdicts checked every row that is not such a duplicate
+    return verdict
 
 
 def _explain(
     status: Status, reasons: tuple[Reason, ...], link: DuplicateLink | None, rep_id: str,
-    a: _Analysis, group_size: int,
+    c: Checks | None, group_size: int,
 ) -> str:
-    hit = a.hit
     if status is Status.DUPLICATE and link is not None:
         if link.reason is Reason.EXACT_DUPLICATE:
             return f"与 {rep_id} 内容完全相同"
         if link.reason is Reason.NEAR_DUPLICATE:
             return f"与 {rep_id} 基本相同，仅有细微改动（相似度 {link.similarity:.2f}）"
         return f"与 {rep_id} 提出的措施相同（相似度 {link.similarity:.2f}）"
-    if status is Status.NON_COMPLIANT and hit is not None:
+    assert c is not None  # every row but a duplicate of a kept row was checked
+    if status is Status.NON_COMPLIANT and c.hit is not None:
+        hit = c.hit
         return f"{hit.explanation}命中规则 {hit.rule_id}（{'、'.join(hit.laws)}）：“{hit.span}”"
     if status is Status.TOO_SIMPLE:
-        note = f"：{a.note}" if a.note else ""
-        return f"{reasons[0].zh}{note}（质量分 {a.score:.2f}）"
+        note = f"：{c.note}" if c.note else ""
+        return f"{reasons[0].zh}{note}（质量分 {c.score:.2f}）"
     heat = f"，共 {group_size} 条提交提出此建议" if group_size > 1 else ""
-    return f"提出了具体、可操作的建议（质量分 {a.score:.2f}）{heat}"
-
-
-class _Analysis(NamedTuple):
-    """Everything the stages learn about one text, apart from its duplicates; a plain tuple
-    of strings and numbers, cheap to pickle back from a worker and small in memory."""
-
-    normalized: str
-    content: str
-    key: str
-    words: tuple[str, ...]
-    hit: ComplianceHit | None
-    score: float  # quality score
-    too_simple: Reason | None
-    note: str  # the quality detail for the explanation
-
-
-def _analyse_chunk(texts: list[str], config: Config) -> list[_Analysis]:
-    """Normalise, segment, check compliance and quality of distinct texts; texts that differ
-    only in greetings, signatures or contact details are segmented once."""
-    tok = load_tokenizer(config.segment.userdict, config.segment.stopwords, config.segment.backend)
-    rulebook = _rulebook(config.compliance.rulebook)
-    lexicons = _lexicons(config.quality.lexicons)
-    window = config.compliance.negation_window_chars
-    by_normalized: dict[str, _Analysis] = {}
-    by_content: dict[str, tuple[str, ...]] = {}
-    out = []
-    for text in texts:
-        norm = normalize(text)
-        found = by_normalized.get(norm.normalized)
-        if found is None:
-            words = by_content.get(norm.content)
-            if words is None:
-                words = by_content[norm.content] = tuple(tok.analyse(norm.content)[0])
-            features = extract_features(norm.key, words, lexicons, norm.normalized)
-            quality = assess_quality(features, norm.key, config.quality)
-            found = by_normalized[norm.normalized] = _Analysis(
-                norm.normalized, norm.content, norm.key, words,
-                check_compliance(norm.normalized, rulebook, window),
-                quality.score, quality.reason, quality.note,
-            )
-        out.append(found)
-    return out
-
-
-_CHUNKS_PER_WORKER = 4
-
-
-def _workers(config: Config, n: int) -> int:
-    if n < config.run.parallel_min_texts:
-        return 1
-    return config.run.workers or os.cpu_count() or 1
-
-
-def _analyse(texts: list[str], config: Config) -> list[_Analysis]:
-    """Analyse each distinct text once (re-posts and copies cost nothing twice), on every core
-    for large inputs: forked workers inherit the loaded dictionary and rulebook."""
-    distinct = list(dict.fromkeys(texts))
-    workers = _workers(config, len(distinct))
-    results: list[_Analysis] = []
-    if workers > 1:
-        _analyse_chunk(distinct[:1], config)  # load the models before forking
-        # a few chunks per worker: results come back (and are unpickled) while others are
-        # analysed, and no worker holds more than a chunk's pickle at a time
-        size = -(-len(distinct) // (workers * _CHUNKS_PER_WORKER))
-        chunks = [distinct[i : i + size] for i in range(0, len(distinct), size)]
-        try:
-            context = multiprocessing.get_context("fork")
-        except ValueError:  # no fork on this platform: one process
-            workers = 1
-        else:
-            with context.Pool(workers) as pool:
-                for part in pool.starmap(_analyse_chunk, [(c, config) for c in chunks]):
-                    results.extend(part)
-    if workers == 1:
-        results = _analyse_chunk(distinct, config)
-    by_text = dict(zip(distinct, results, strict=True))
-    return [by_text[t] for t in texts]
+    return f"提出了具体、可操作的建议（质量分 {c.score:.2f}）{heat}"
 
 
 def _per_analysis(found: list[_Analysis], f: Callable[[_Analysis], T]) -> list[T]:
@@ -477,52 +412,52 @@ def _screen(
 ) -> Screening:
     step = progress or (lambda stage, done, total: None)
     step(STAGES[0], 0, len(STAGES))
-    found = _analyse(texts, config)
+    found = analyse(texts, config)
     step(STAGES[1], 1, len(STAGES))
     naturals = [_natural(i) for i in ids]
     rows = [
         Row(key=a.key, words=a.words, order=(str(t), n))
         for a, t, n in zip(found, times, naturals, strict=True)
     ]
-    own = [_own_verdict(a) for a in found]
     links = find_duplicates(rows, config.dedup)
     group_of = {i: link.representative for i, link in links.items()}
     sizes = Counter(group_of.get(i, i) for i in range(len(rows)))
+    own, checks = own_verdicts(found, links, config)
     step(STAGES[2], 2, len(STAGES))
-    statuses = [_final_status(own, links, group_of, i) for i in range(len(rows))]
+    final = [_final_verdict(own, links, i) for i in range(len(rows))]
     # a duplicate is filed under its representative's theme: only kept rows and the representatives
-    # of duplicates need one
-    homes = {group_of[i] if s is Status.DUPLICATE else i for i, s in enumerate(statuses) if s in _THEMED}
+    # of duplicates need one, and only their texts teach the theme model
+    homes = {group_of[i] if f[0] is Status.DUPLICATE else i for i, f in enumerate(final) if f[0] in _THEMED}
     themes = assign_themes(found, config, texts, homes)
     step(STAGES[3], 3, len(STAGES))
-    lexicons = _lexicons(config.quality.lexicons)
+    lexicons = lexicons_at(config.quality.lexicons)
     topic_words = _per_analysis(found, lambda a: tuple(lexicons.not_generic(a.words)))
-    topics, topic_records = assign_topics(topic_words, statuses, themes, sizes, naturals)
+    topics, topic_records = assign_topics(topic_words, [f[0] for f in final], themes, sizes, naturals)
     redacted = _per_text(texts, redact)
     step(STAGES[4], 4, len(STAGES))
     verdicts = []
     for i, (text, a) in enumerate(zip(texts, found, strict=True)):
         link = links.get(i)
         rep = group_of.get(i, i)
-        status, reasons = own[i]
-        if link is not None and own[rep][0] is Status.KEPT:
-            status, reasons = Status.DUPLICATE, (link.reason,)
+        status, reasons = final[i]
         # a duplicate is filed under its representative's theme and topic; rejected rows have none;
         # a kept row whose group is led by a rejected text keeps its own
         home = rep if status is Status.DUPLICATE else i
         theme, theme_confidence = themes[home] if status in _THEMED else ("", None)
         topic_id, topic_label = topics.get(home, ("", "")) if status in _THEMED else ("", "")
+        # a duplicate's own text is not checked: it shows no score and no rule
+        c = checks.get(a.normalized) if status is not Status.DUPLICATE else None
         verdicts.append(
             Verdict(
                 id=ids[i], text=text, status=status, reasons=reasons,
                 duplicate_of=ids[rep] if status is Status.DUPLICATE else "",
                 group_id=ids[rep], group_size=sizes[rep],
                 similarity=link.similarity if link is not None else None,
-                quality_score=a.score,
-                compliance_rule=a.hit.citation if a.hit is not None else "",
+                quality_score=c.score if c is not None else None,
+                compliance_rule=c.hit.citation if c is not None and c.hit is not None else "",
                 theme=theme, theme_confidence=theme_confidence,
                 topic_id=topic_id, topic_label=topic_label,
-                explanation=_explain(status, reasons, link, ids[rep], a, sizes[rep]),
+                explanation=_explain(status, reasons, link, ids[rep], c, sizes[rep]),
                 text_redacted=redacted[i],
             )
         )

@@ -21,6 +21,11 @@ DEFAULT_STOPWORDS = "stopwords.txt"
 _DEFAULT_FREQ = 100_000
 _MAX_CACHED = 2_000_000  # distinct tokens remembered by analyse
 _WORDLIKE = re.compile(r"[\w]", re.UNICODE)
+# Punctuation between clauses: both backends cut text into runs of Han characters, letters,
+# digits and "+#&._%-" and cut each run on its own, so no word spans one of these, and on its
+# own each is no content word
+_CLAUSE_BREAK = re.compile(r"[,，。!！?？;；:：、\s]+")
+_MAX_CACHED_CLAUSES = 500_000  # distinct clauses remembered by words
 
 
 class _Cut(Protocol):
@@ -117,8 +122,13 @@ class Tokenizer:
         self.backend = backend
         self.stopwords = read_wordlist(self.stopwords_path)
         self._cut, self._tag = _make_cut(backend, read_userdict(self.userdict))
+        # the tokens of a tagging: rjieba tags the tokens of its cut, jieba's tagger cuts its own
+        self._tokens: _Cut = self._cut if backend == "rjieba" else (
+            lambda text: [t for t, _ in self._tag(text)]
+        )
         # token → the one copy of it kept for every text, or "" where it is no content word
         self._content: dict[str, str] = {}
+        self._clauses: dict[str, tuple[str, ...]] = {}
 
     def cut(self, text: str) -> list[str]:
         """All tokens, spaces dropped."""
@@ -145,6 +155,31 @@ class Tokenizer:
             if tag in _VERB_TAGS:
                 verbs.append(w)
         return words, verbs
+
+    def words(self, text: str) -> tuple[str, ...]:
+        """The content words of ``analyse(text)``, clause by clause through a cache: re-posted
+        and slightly edited texts share most of their clauses."""
+        out: list[str] = []
+        cache = self._clauses
+        for clause in _CLAUSE_BREAK.split(text):
+            found = cache.get(clause)
+            if found is None:
+                if len(cache) >= _MAX_CACHED_CLAUSES:
+                    cache.clear()
+                found = cache[clause] = self._clause_words(clause)
+            out.extend(found)
+        return tuple(out)
+
+    def _clause_words(self, clause: str) -> tuple[str, ...]:
+        content = self._content
+        out = []
+        for token in self._tokens(clause):
+            w = content.get(token)
+            if w is None:
+                w = content[token] = self._content_word(token)
+            if w:
+                out.append(w)
+        return tuple(out)
 
     def _content_word(self, token: str) -> str:
         if len(self._content) >= _MAX_CACHED:

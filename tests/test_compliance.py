@@ -66,6 +66,27 @@ def test_staff_can_add_a_rule_without_code(tmp_path) -> None:  # type: ignore[no
     assert hit is not None and hit.rule_id == "X-1"
 
 
+@pytest.mark.parametrize(
+    ("text", "tried"),
+    [
+        pytest.param("建议先开工后补手续", ["先(开工|建设)后补"], id="whole-prefix"),
+        pytest.param("建议先开会再收费", ["收.{0,2}费"], id="first-two-characters-only"),
+        pytest.param("建议开工", [], id="no-prefix"),
+    ],
+)
+def test_a_pattern_is_tried_only_where_one_of_its_literal_prefixes_occurs(
+    tmp_path, text: str, tried: list[str]  # type: ignore[no-untyped-def]
+) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_text(
+        '[[rule]]\nid = "X-1"\nreason = "illegal_fee"\nlaws = ["a"]\nexplanation = "b"\n'
+        'patterns = ["先(开工|建设)后补", "收.{0,2}费"]\n',
+        encoding="utf-8",
+    )
+    candidates = load_rulebook(path).candidates(text)
+    assert [p.pattern for _, patterns in candidates for p in patterns] == tried
+
+
 def test_a_rule_with_a_bad_reason_is_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "rules.toml"
     path.write_text('[[rule]]\nid = "X-1"\nreason = "too_short"\nlaws = ["a"]\n'
@@ -78,7 +99,7 @@ def test_trigger_prefilter_changes_no_verdict(rulebook, corpus) -> None:  # type
     """Patterns are skipped only on texts that contain none of their literal prefixes."""
     import dataclasses
 
-    everything = dataclasses.replace(rulebook, grams_of_char=None)
+    everything = dataclasses.replace(rulebook, triggers=None)
     for text in corpus["text"]:
         normalized = normalize_text(text)
         assert check_compliance(normalized, rulebook) == check_compliance(normalized, everything)

@@ -65,3 +65,26 @@ def test_redact_skips_only_texts_that_cannot_hold_contact_details(monkeypatch) -
     fast = [redact(t) for t in texts]
     monkeypatch.setattr(module, "_REDACTABLE", re.compile(""))
     assert fast == [redact(t) for t in texts]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["建议，开通（周末）预约！", "ＡＰＰ　１２３４５", "Ａ\u0301ｂ\u0327", "①㈱ﬁ…㎡", "ｶﾞｷﾞ", "한국어", "plain ascii"],
+    ids=["punctuation", "letters-digits-space", "combining-marks", "compatibility", "half-width-kana",
+         "hangul", "ascii"],
+)
+def test_the_fast_nfkc_is_nfkc(raw: str) -> None:
+    import unicodedata
+
+    from goldideas.normalize import _nfkc
+
+    assert _nfkc(raw) == unicodedata.normalize("NFKC", raw)
+
+
+def test_the_fast_nfkc_is_nfkc_for_every_character_and_before_a_combining_mark() -> None:
+    import unicodedata
+
+    from goldideas.normalize import _nfkc
+
+    chars = [chr(c) for c in range(0x30000) if not 0xD800 <= c < 0xE000]
+    assert [_nfkc(c + "\u0301") for c in chars] == [unicodedata.normalize("NFKC", c + "\u0301") for c in chars]

@@ -114,6 +114,36 @@ def test_kept_row_in_a_group_led_by_a_rejected_text_keeps_its_own_theme_and_topi
     assert not kept.duplicate_of
 
 
+def test_a_duplicate_of_a_kept_row_is_not_checked_and_shows_no_score_or_rule(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The policy's order: a duplicate of a kept row is a duplicate whatever its own text says,
+    so its own compliance and quality are never computed; every other row shows its own."""
+    import goldideas.analysis as analysis
+
+    checked: list[str] = []
+    real = analysis.check_compliance
+    monkeypatch.setattr(analysis, "check_compliance", lambda text, *a: checked.append(text) or real(text, *a))
+    verdicts = screen(pd.DataFrame({"id": [f"R{i}" for i in range(len(SAMPLE))], "text": SAMPLE})).verdicts
+    duplicate = verdicts[1]
+    assert duplicate.status is Status.DUPLICATE and duplicate.quality_score is None
+    assert duplicate.compliance_rule == "" and not any("13904051234" in t for t in checked)
+    assert all(v.quality_score is not None for v in verdicts if v.status is not Status.DUPLICATE)
+    assert len(checked) == len(SAMPLE) - 1
+
+
+def test_a_copy_of_a_rejected_text_gets_its_own_verdict_and_score() -> None:
+    leader, copy = screen(["测试", "测试!"]).verdicts
+    assert leader.status is copy.status is Status.TOO_SIMPLE
+    assert copy.group_id == leader.id and not copy.duplicate_of
+    assert copy.quality_score == leader.quality_score is not None
+
+
+def test_a_duplicate_without_a_score_reads_back_from_a_table(corpus_screening: Screening) -> None:
+    back = Screening.from_frame(corpus_screening.to_frame())
+    duplicates = [v for v in back.verdicts if v.status is Status.DUPLICATE]
+    assert duplicates and all(v.quality_score is None for v in duplicates)
+    assert back.verdicts == corpus_screening.verdicts
+
+
 def test_the_collector_is_paused_while_screening_and_restored() -> None:
     import gc
 

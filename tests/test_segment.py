@@ -50,3 +50,15 @@ def test_analyse_shares_one_string_per_word_across_texts(tokenizer: Tokenizer) -
     assert "公积金" in first and "公积金" in second
     assert first[first.index("公积金")] is second[second.index("公积金")]
     assert tokenizer.analyse("建议公积金提取全程网办") == (first, tokenizer.analyse("建议公积金提取全程网办")[1])
+
+
+@pytest.mark.parametrize("backend", ["rjieba", "jieba"])
+def test_words_clause_by_clause_are_the_words_of_the_whole_text(backend: str) -> None:
+    """A cut never spans the punctuation between clauses, so caching clauses changes no word."""
+    tokenizer = Tokenizer(backend=backend)
+    texts = [
+        *load_corpus()["text"].tolist()[:200],
+        "3.5元/吨,www.gov.cn。见附件", "建议:一、二、三；四!  五", "C++与A-B_c 50%,#1&2", "", " ",
+    ]
+    assert [tokenizer.words(t) for t in texts] == [tuple(tokenizer.analyse(t)[0]) for t in texts]
+    assert [tokenizer.words(t) for t in texts] == [tuple(tokenizer.analyse(t)[0]) for t in texts]  # cached

@@ -114,23 +114,25 @@ def test_corpus_theme_quality_does_not_regress(corpus_screening: Screening, gold
 
 
 def test_only_the_rows_asked_for_get_a_theme() -> None:
+    from goldideas.analysis import analyse
     from goldideas.config import Config
-    from goldideas.screening import _analyse, assign_themes
+    from goldideas.screening import assign_themes
 
     texts = ["建议公积金提取全程网办", "建议延长地铁末班车", "建议推行首违不罚"]
-    themes = assign_themes(_analyse(texts, Config()), Config(), texts, rows=[0, 2])
+    themes = assign_themes(analyse(texts, Config()), Config(), texts, rows=[0, 2])
     assert [theme for theme, _ in themes] == ["gov_services", "", "rule_of_law_credit"]
 
 
 def test_rejected_texts_do_not_shape_the_themes_of_kept_ones() -> None:
     """The model is fitted on the rows that receive a theme only."""
+    from goldideas.analysis import analyse
     from goldideas.config import Config
-    from goldideas.screening import _analyse, assign_themes
+    from goldideas.screening import assign_themes
 
     kept = ["建议公积金提取全程网办", "建议延长地铁末班车时间", "建议推行首违不罚"]
     noise = ["建议银行贷款利率再低一点" * 3, "融资担保贷款贴息" * 4]
-    alone = assign_themes(_analyse(kept, Config()), Config(), kept)
-    mixed = assign_themes(_analyse(kept + noise, Config()), Config(), kept + noise, rows=range(len(kept)))
+    alone = assign_themes(analyse(kept, Config()), Config(), kept)
+    mixed = assign_themes(analyse(kept + noise, Config()), Config(), kept + noise, rows=range(len(kept)))
     assert mixed[: len(kept)] == alone
 
 

@@ -1,0 +1,159 @@
+"""What the stages learn about each distinct text, on every core for large inputs.
+
+Two passes, because the policy's order makes the second unnecessary for most rows of a large
+input: ``analyse`` gives every text its comparison forms and words (what dedup and themes need
+of every row); ``check`` runs compliance and quality only on the texts whose rows' verdicts
+depend on their own text (a duplicate of a kept row is a duplicate whatever its own checks say).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from typing import NamedTuple, TypeVar
+
+from .compliance import ComplianceHit, Rulebook, check_compliance, load_rulebook
+from .config import Config
+from .io import model_path
+from .normalize import normalize
+from .quality import Lexicons, assess_quality, extract_features, load_lexicons
+from .reasons import Reason
+from .segment import load_tokenizer
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Analysis(NamedTuple):
+    """A text's comparison forms and content words; a plain tuple, cheap to pickle back from a
+    worker and small in memory."""
+
+    normalized: str
+    content: str
+    key: str
+    words: tuple[str, ...]
+
+
+class Checks(NamedTuple):
+    """A text's own compliance and quality findings."""
+
+    hit: ComplianceHit | None
+    score: float  # quality score
+    too_simple: Reason | None
+    note: str  # the quality detail for the explanation
+
+
+@lru_cache(maxsize=4)
+def rulebook_at(path: str) -> Rulebook:
+    """The rulebook of a config (empty: the shipped one), loaded once per process."""
+    return load_rulebook(path or model_path("compliance.toml"))
+
+
+@lru_cache(maxsize=4)
+def lexicons_at(path: str) -> Lexicons:
+    """The quality lexicons of a config (empty: the shipped ones), loaded once per process."""
+    return load_lexicons(path or model_path("quality.toml"))
+
+
+def _analyse_chunk(texts: Sequence[str], config: Config) -> list[Analysis]:
+    """Normalise and segment texts; texts that differ only in greetings, signatures or contact
+    details are segmented once."""
+    tok = load_tokenizer(config.segment.userdict, config.segment.stopwords, config.segment.backend)
+    by_content: dict[str, tuple[str, ...]] = {}
+    out = []
+    for text in texts:
+        norm = normalize(text)
+        words = by_content.get(norm.content)
+        if words is None:
+            words = by_content[norm.content] = tok.words(norm.content)
+        out.append(Analysis(norm.normalized, norm.content, norm.key, words))
+    return out
+
+
+def _check_chunk(found: Sequence[Analysis], config: Config) -> list[Checks]:
+    """Compliance and quality of analysed texts."""
+    rulebook = rulebook_at(config.compliance.rulebook)
+    lexicons = lexicons_at(config.quality.lexicons)
+    window = config.compliance.negation_window_chars
+    out = []
+    for a in found:
+        features = extract_features(a.key, a.words, lexicons, a.normalized)
+        quality = assess_quality(features, a.key, config.quality)
+        hit = check_compliance(a.normalized, rulebook, window)
+        out.append(Checks(hit, quality.score, quality.reason, quality.note))
+    return out
+
+
+_CHUNKS_PER_WORKER = 4
+
+
+# a text's checks cost about three times its analysis: they are worth a pool from fewer texts
+_CHECK_COST = 3
+
+
+def _workers(config: Config, work: int) -> int:
+    """Processes for ``work`` texts' worth of analysis."""
+    if work < config.run.parallel_min_texts:
+        return 1
+    return config.run.workers or os.cpu_count() or 1
+
+
+# the items of the running map: forked workers inherit them and receive only index ranges
+_ITEMS: Sequence[object] = ()
+
+
+def _run_range(func: Callable[[Sequence[T], Config], list[R]], start: int, stop: int,
+               config: Config) -> list[R]:
+    return func(_ITEMS[start:stop], config)  # type: ignore[arg-type]
+
+
+def _map(
+    func: Callable[[Sequence[T], Config], list[R]], items: Sequence[T], config: Config, cost: int = 1
+) -> list[R]:
+    """``func`` over ``items`` in chunks, on every core above ``parallel_min_texts`` texts'
+    worth of work (an item costs ``cost`` texts): forked workers inherit the loaded models and
+    the items, and send back only results."""
+    global _ITEMS
+    workers = _workers(config, len(items) * cost)
+    if workers > 1:
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # no fork on this platform: one process
+            workers = 1
+    if workers == 1:
+        return func(items, config)
+    func(items[:1], config)  # load the models before forking
+    # a few chunks per worker: results come back (and are unpickled) while others are
+    # analysed, and no worker holds more than a chunk's pickle at a time
+    size = -(-len(items) // (workers * _CHUNKS_PER_WORKER))
+    out: list[R] = []
+    _ITEMS = items
+    try:
+        with context.Pool(workers) as pool:
+            ranges = [(func, i, min(i + size, len(items)), config) for i in range(0, len(items), size)]
+            for part in pool.starmap(_run_range, ranges):
+                out.extend(part)
+    finally:
+        _ITEMS = ()
+    return out
+
+
+def analyse(texts: Sequence[str], config: Config) -> list[Analysis]:
+    """The analysis of each text, computed once per distinct text (re-posts and copies cost
+    nothing twice); equal normalised texts share one analysis object."""
+    distinct = list(dict.fromkeys(texts))
+    shared: dict[str, Analysis] = {}
+    by_text = {
+        t: shared.setdefault(a.normalized, a)
+        for t, a in zip(distinct, _map(_analyse_chunk, distinct, config), strict=True)
+    }
+    return [by_text[t] for t in texts]
+
+
+def check(found: Iterable[Analysis], config: Config) -> dict[str, Checks]:
+    """The checks of each distinct normalised text of ``found``."""
+    distinct = list({a.normalized: a for a in found}.values())
+    checked = _map(_check_chunk, distinct, config, _CHECK_COST)
+    return {a.normalized: c for a, c in zip(distinct, checked, strict=True)}
