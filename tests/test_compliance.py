@@ -143,10 +143,6 @@ def _cases(name: str) -> list[object]:
         "PROC-03 (no tender) stands before UC-03, so the code is skip_legal_procedure",
         "b6 indirect: mandatory association fees": "a membership fee enforced by refusing a licence is "
         "both: COER-02 (不交的不给办) stands before FEE-01, so the code is illegal_coercion",
-        "f1 uc 09": "a bare statement with no proposal cue at all (评分办法里给本地企业加5分) counts as "
-        "a description, not a proposal",
-        "f3 labor 03": "我觉得 is no proposal cue of the code (_PROPOSAL_CUE), so an opinion without 建议/希望 "
-        "counts as a description",
         "f4 coercion 02": "withholding a public service (不再收他们的垃圾) is told from a lawful stop of a "
         "private service by context only; no rule names it",
         "f4 ad 04": "AD-02 (包过/保过) is a proposal-frame rule, and an advert has no proposal cue",
@@ -181,6 +177,22 @@ def test_described_practice_is_not_a_proposal(rulebook) -> None:  # type: ignore
     """A practice named as the object of a crackdown ("……的打击", "……的行为") is not proposed."""
     assert check_compliance(normalize_text("建议加强对虚开增值税发票的打击。"), rulebook) is None
     assert check_compliance(normalize_text("建议处罚要求应聘者承诺不生育的行为。"), rulebook) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        pytest.param("个人认为，政府采购办公家具只买本区企业的产品。", Reason.UNFAIR_COMPETITION, id="personal-view"),
+        pytest.param("我认为企业招工时不用签劳动合同，省得麻烦。", Reason.LABOR_RIGHTS, id="opinion"),
+        pytest.param("招投标时给本地企业加5分，这样才能把税收留在本地。", Reason.UNFAIR_COMPETITION,
+                     id="measure-then-its-gain"),
+    ],
+)
+def test_an_opinion_or_a_measure_with_its_gain_is_a_proposal(
+    rulebook, text: str, reason: Reason  # type: ignore[no-untyped-def]
+) -> None:
+    hit = check_compliance(normalize_text(text), rulebook)
+    assert hit is not None and hit.reason is reason
 
 
 def test_a_purpose_clause_does_not_stop_the_proposal(rulebook) -> None:  # type: ignore[no-untyped-def]
