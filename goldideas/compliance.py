@@ -33,6 +33,9 @@ _REPORTED_SPEECH = re.compile(r"(说|称|扬言|威胁|声称|放话)[,:：]?[^�
 # used with .match(text, pos): no "^", which would only ever match at position 0
 _DESCRIBED_PRACTICE = re.compile(
     r"[^。!?;,]{0,8}?(现象|行为|做法|问题|情况|乱象|歪风|之类)|[^。!?;,]{0,8}?的(打击|查处|整治|监管|处罚|惩处|治理)"
+    # a longer noun phrase ("强制企业订阅报刊、参加收费培训的行为") only before 的 + a word that
+    # names a practice, and with no purpose or result in between ("……用于宣传招商引资的做法")
+    r"|(?:(?!以便|以免|以此|用以|用来|为了|用于|解决|从而|确保|保证|防止|避免)[^。!?;,]){9,30}?的(?:行为|现象|做法|乱象|歪风)"
 )
 FRAMES = ("proposal", "any")
 

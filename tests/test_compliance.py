@@ -173,10 +173,31 @@ def test_hand_written_cases(rulebook, text: str, expected: str, code: str) -> No
         assert hit.span and hit.laws
 
 
-def test_described_practice_is_not_a_proposal(rulebook) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("建议加强对虚开增值税发票的打击。", id="object-of-a-crackdown"),
+        pytest.param("建议处罚要求应聘者承诺不生育的行为。", id="short-noun-phrase"),
+        pytest.param("对于强制企业订阅报刊、参加收费培训的行为，希望上级部门过问一下。", id="long-noun-phrase"),
+        pytest.param("我觉得向企业收取检查费的做法不合理。", id="opinion-on-a-practice"),
+    ],
+)
+def test_described_practice_is_not_a_proposal(rulebook, text: str) -> None:  # type: ignore[no-untyped-def]
     """A practice named as the object of a crackdown ("……的打击", "……的行为") is not proposed."""
-    assert check_compliance(normalize_text("建议加强对虚开增值税发票的打击。"), rulebook) is None
-    assert check_compliance(normalize_text("建议处罚要求应聘者承诺不生育的行为。"), rulebook) is None
+    assert check_compliance(normalize_text(text), rulebook) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("建议强制园区企业订阅本区出版的行业报刊用于宣传本区招商引资的做法。", id="purpose-then-practice-word"),
+        pytest.param("建议强制园区企业订阅本区出版的行业报刊用于解决经费不足的问题。", id="purpose-then-problem"),
+    ],
+)
+def test_a_purpose_before_a_practice_word_keeps_the_proposal(rulebook, text: str) -> None:  # type: ignore[no-untyped-def]
+    """"……用于……的做法" gives the proposal's purpose; it does not describe a practice."""
+    hit = check_compliance(normalize_text(text), rulebook)
+    assert hit is not None and hit.reason is Reason.ILLEGAL_FEE
 
 
 @pytest.mark.parametrize(
