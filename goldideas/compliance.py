@@ -37,7 +37,7 @@ _DESCRIBED_PRACTICE = re.compile(
     # names a practice, and with no purpose or result in between ("……用于宣传招商引资的做法")
     r"|(?:(?!以便|以免|以此|用以|用来|为了|用于|解决|从而|确保|保证|防止|避免)[^。!?;,]){9,30}?的(?:行为|现象|做法|乱象|歪风)"
 )
-FRAMES = ("proposal", "any")
+FRAMES = ("proposal", "content", "any")
 
 
 class RulePattern:
@@ -294,11 +294,16 @@ def _own_clause(before: str) -> str:
     return before
 
 
-def _is_stopped(sentences: _Sentences, match: re.Match[str], stop_cues: Sequence[str], window: int) -> bool:
+def _is_stopped(
+    sentences: _Sentences, match: re.Match[str], stop_cues: Sequence[str], window: int, frame: str
+) -> bool:
     """True where the match describes a practice the writer wants stopped, or only reports
-    what someone else said or did (reported speech, or no proposal cue in the whole text)."""
+    what someone else said or did (reported speech, or, in the proposal frame, no proposal cue
+    in the whole text: content such as an advert is unlawful without one)."""
     text, start = sentences.text, match.start()
-    if not sentences.proposing or _REPORTED_SPEECH.search(text[max(0, start - 6) : start]):
+    if frame == "proposal" and not sentences.proposing:
+        return True
+    if _REPORTED_SPEECH.search(text[max(0, start - 6) : start]):
         return True
     left, _ = sentences.bounds(start, match.end())
     before = _own_clause(text[max(left, start - window) : start])
@@ -317,7 +322,7 @@ def _first_match(
             left, right = sentences.bounds(match.start(), match.end())
             if rule.unless and any(word in text[left:right] for word in rule.unless):
                 continue
-            if rule.frame == "proposal" and _is_stopped(sentences, match, stop_cues, window):
+            if rule.frame != "any" and _is_stopped(sentences, match, stop_cues, window, rule.frame):
                 continue
             return match
     return None

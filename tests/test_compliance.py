@@ -145,7 +145,6 @@ def _cases(name: str) -> list[object]:
         "both: COER-02 (不交的不给办) stands before FEE-01, so the code is illegal_coercion",
         "f4 coercion 02": "withholding a public service (不再收他们的垃圾) is told from a lawful stop of a "
         "private service by context only; no rule names it",
-        "f4 ad 04": "AD-02 (包过/保过) is a proposal-frame rule, and an advert has no proposal cue",
     }
     params = []
     with path.open(encoding="utf-8", newline="") as handle:
@@ -155,6 +154,25 @@ def _cases(name: str) -> list[object]:
             case_id = f"{number:03d}-{row['code'] or 'kept'}-{row['note'].replace(' ', '-')}"
             params.append(pytest.param(row["text"], row["expected"], row["code"], id=case_id, marks=marks))
     return params
+
+
+@pytest.mark.parametrize(
+    ("frame", "text", "fires"),
+    [
+        pytest.param("content", "本店收取加急费", True, id="content-needs-no-proposal-cue"),
+        pytest.param("content", "严禁收取加急费", False, id="content-stopped"),
+        pytest.param("proposal", "本店收取加急费", False, id="proposal-needs-a-cue"),
+        pytest.param("any", "严禁收取加急费", True, id="any-is-never-stopped"),
+    ],
+)
+def test_frames(tmp_path, frame: str, text: str, fires: bool) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "rules.toml"
+    path.write_text(
+        f'stop_cues = ["严禁"]\n[[rule]]\nid = "X-1"\nreason = "illegal_fee"\nlaws = ["a"]\n'
+        f'explanation = "b"\nframe = "{frame}"\npatterns = ["收取加急费"]\n',
+        encoding="utf-8",
+    )
+    assert (check_compliance(text, load_rulebook(path)) is not None) is fires
 
 
 @pytest.mark.parametrize(("text", "expected", "code"),
@@ -214,6 +232,24 @@ def test_an_opinion_or_a_measure_with_its_gain_is_a_proposal(
 ) -> None:
     hit = check_compliance(normalize_text(text), rulebook)
     assert hit is not None and hit.reason is reason
+
+
+@pytest.mark.parametrize(
+    ("text", "unlawful"),
+    [
+        pytest.param("考证培训班火热招生，学费三千，包过！", True, id="advert"),
+        pytest.param("本机构代办食品经营许可证，材料齐全保证下证，收费两千元。", True, id="agency-advert"),
+        pytest.param("有意报考公务员的同学注意了，我们有内部面试题库，保过，报名费五千。", True, id="no-proposal-cue"),
+        pytest.param("警惕所谓包过的考证培训，交了五千块钱什么也没学到。", False, id="warning"),
+        pytest.param("不少考证机构打出保过的招牌，学费动辄上万，建议规范。", False, id="described-advert"),
+        pytest.param("在确保过程合规的前提下，建议简化收费项目，降低企业负担。", False, id="not-the-word"),
+    ],
+)
+def test_a_pass_guarantee_for_money_is_unlawful_in_any_frame(
+    rulebook, text: str, unlawful: bool  # type: ignore[no-untyped-def]
+) -> None:
+    hit = check_compliance(normalize_text(text), rulebook)
+    assert (hit.reason if hit else None) is (Reason.ADVERTISING_OR_FRAUD if unlawful else None)
 
 
 def test_a_purpose_clause_does_not_stop_the_proposal(rulebook) -> None:  # type: ignore[no-untyped-def]
