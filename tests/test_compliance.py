@@ -242,6 +242,8 @@ def test_an_opinion_or_a_measure_with_its_gain_is_a_proposal(
         pytest.param("有意报考公务员的同学注意了，我们有内部面试题库，保过，报名费五千。", True, id="no-proposal-cue"),
         pytest.param("警惕所谓包过的考证培训，交了五千块钱什么也没学到。", False, id="warning"),
         pytest.param("不少考证机构打出保过的招牌，学费动辄上万，建议规范。", False, id="described-advert"),
+        pytest.param("建议严禁培训机构以包过为噱头高价收费。", False, id="call-to-stop"),
+        pytest.param("有家中介说交两万保证拿证，结果钱没了。", False, id="reported-offer"),
         pytest.param("在确保过程合规的前提下，建议简化收费项目，降低企业负担。", False, id="not-the-word"),
     ],
 )
