@@ -48,6 +48,10 @@ class DedupConfig:
     # accepted: this IDF-weighted share of the lighter text's characters found in the other
     char_containment_threshold: float = field(default=0.7, metadata=_range(0.1, 1.0))
     min_paraphrase_chars: int = field(default=8, metadata=_range(1, 200))
+    # ... and this much more of it than a text of the other's size would hold at random (from the
+    # input's character frequencies; half the containment asked): a letter of thousands of
+    # characters holds most characters of any text on its subject
+    min_beyond_chance: float = field(default=0.35, metadata=_range(0.0, 1.0))
     # a text alone joins a candidate's group of two or more wordings: this weighted share of its
     # characters occurs among the members, and it holds ``group_core_share`` of the characters
     # every member has

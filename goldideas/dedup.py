@@ -5,7 +5,9 @@
 - paraphrase: TF-IDF neighbours (words and character bigrams) among the near groups, accepted
   when most of the lighter text's characters (weighted by their rarity in the input) occur in
   the other: a paraphrase keeps the proposal's things and actions, whose characters survive
-  a change of words (退费 / 退还取暖费, 刷脸 / 人脸识别) where the words themselves do not.
+  a change of words (退费 / 退还取暖费, 刷脸 / 人脸识别) where the words themselves do not;
+  and clearly more of them than chance would put in a text of the other's size (a letter of
+  thousands of characters holds most characters of any short text on its subject).
 
 Near groups are the connected components of the accepted pairs (what union-find gives).
 Paraphrase groups are built by leaders: from the most informative text down, each text joins
@@ -154,19 +156,66 @@ def char_containment(x: sparse.csr_matrix, pairs: np.ndarray) -> np.ndarray:
     return share
 
 
+def _chance_mass(m: sparse.csr_matrix, others: np.ndarray, n: int, times: np.ndarray) -> np.ndarray:
+    """For each row k of ``m``, the weight of its columns expected in a text the size of
+    ``times[k]`` average texts, a column occurring in ``others`` of the n - 2 other texts."""
+    q = np.clip(others[m.indices] / (n - 2), 0.0, 1.0)
+    with np.errstate(divide="ignore"):
+        present = -np.expm1(np.repeat(times, np.diff(m.indptr)) * np.log1p(-q))  # 1 - (1 - q)^t
+    row = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+    mass: np.ndarray = np.bincount(row, m.data * present, m.shape[0])
+    return mass
+
+
+def chance_share(x: sparse.csr_matrix, pairs: np.ndarray) -> np.ndarray:
+    """For each pair (light, heavy) of an (m, 2) array, the weighted share of the light row's
+    characters that a text of the heavy row's size would hold by chance (0..1).
+
+    A character in a share q of the other texts (the pair left out) occurs in a text the size
+    of t average texts with probability 1 - (1 - q)^t: a letter of thousands of characters
+    holds most characters of any short text on its subject, whatever its matter.
+    """
+    n = x.shape[0]
+    if not len(pairs) or n <= 2:
+        return np.zeros(len(pairs))
+    df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float64)
+    sizes = np.diff(x.indptr)
+    light, heavy = x[pairs[:, 0]], x[pairs[:, 1]]
+    times = sizes[pairs[:, 1]] / max(float(sizes.mean()), 1.0)
+    both = light.multiply(heavy.astype(bool)).tocsr()  # the light row's characters the heavy one has
+    # the light row leaves every count, the heavy row the counts of the characters it has
+    chance = (_chance_mass(light, df - 1, n, times)
+              + _chance_mass(both, df - 2, n, times) - _chance_mass(both, df - 1, n, times))
+    mass = np.asarray(light.sum(axis=1), dtype=np.float64).ravel()
+    share: np.ndarray = np.clip(np.divide(chance, mass, out=np.zeros(len(pairs)), where=mass > 0), 0, 1)
+    return share
+
+
+def beyond_chance(x: sparse.csr_matrix, pairs: np.ndarray, contained: np.ndarray) -> np.ndarray:
+    """Each pair's containment less the share a text of the heavier row's size would hold by
+    chance (:func:`chance_share`): what the heavier text says of the lighter one's matter."""
+    mass = np.asarray(x.sum(axis=1), dtype=np.float64).ravel()
+    swap = mass[pairs[:, 0]] > mass[pairs[:, 1]]
+    excess: np.ndarray = contained - chance_share(x, np.where(swap[:, None], pairs[:, ::-1], pairs))
+    return excess
+
+
 def paraphrase_scores(
     x: sparse.csr_matrix, pairs: np.ndarray, contained: np.ndarray,
     cosines: dict[tuple[int, int], float], config: DedupConfig,
 ) -> dict[tuple[int, int], float]:
     """The candidate pairs (the keys of ``cosines`` in order, as ``pairs``, with their
     :func:`char_containment`) that are paraphrases, each with its score (cosine + containment):
-    the lighter text says enough (``min_paraphrase_chars`` distinct characters) and most of it
-    is found in the other."""
+    the lighter text says enough (``min_paraphrase_chars`` distinct characters), most of it is
+    found in the other, and more of it than chance would put in a text of the other's size
+    (``min_beyond_chance``: a long letter holds most characters of a short text on its subject)."""
     if not len(pairs):
         return {}
     chars = np.diff(x.indptr)
     enough = np.minimum(chars[pairs[:, 0]], chars[pairs[:, 1]]) >= config.min_paraphrase_chars
     accepted = np.flatnonzero(enough & (contained >= config.char_containment_threshold))
+    excess = beyond_chance(x, pairs[accepted], contained[accepted])
+    accepted = accepted[excess >= config.min_beyond_chance]
     found = [(int(pairs[k, 0]), int(pairs[k, 1]), float(contained[k])) for k in accepted.tolist()]
     return {(i, j): cosines[(i, j)] + share for i, j, share in found}
 

@@ -8,6 +8,8 @@ import pytest
 from goldideas.config import Config, DedupConfig
 from goldideas.dedup import (
     Row,
+    beyond_chance,
+    chance_share,
     char_containment,
     char_vectors,
     components,
@@ -16,6 +18,7 @@ from goldideas.dedup import (
     join_groups,
     leader_groups,
     near_scores,
+    paraphrase_scores,
 )
 from goldideas.io import load_corpus
 from goldideas.minhash import band_pairs, signatures
@@ -257,3 +260,45 @@ BIKES = [
 def test_a_new_wording_of_a_repeated_idea_joins_its_group(config: Config, third: Status) -> None:
     statuses = [v.status for v in screen(BIKES, config).verdicts]
     assert statuses == [Status.KEPT, Status.DUPLICATE, third, Status.KEPT, Status.KEPT, Status.KEPT]
+
+
+def filler(start: int, n: int) -> str:
+    """n distinct characters no other part of the example uses."""
+    return "".join(chr(0x4E00 + 0x800 + start + k) for k in range(n))
+
+
+# a text of 8 characters; one short text and one long letter that hold all of them; and
+# background texts that use half of its characters each (as texts on the same subject do)
+SHORT_TEXT = "甲乙丙丁戊己庚辛"
+CHANCE_ROWS = (
+    SHORT_TEXT, SHORT_TEXT + filler(0, 4), SHORT_TEXT + filler(10, 150),
+    *(SHORT_TEXT[k % 2 :: 2] + filler(200 + 20 * k, 12) for k in range(12)),
+)
+
+
+@pytest.mark.parametrize(
+    ("heavy", "low", "high"),
+    [pytest.param(1, 0.0, 0.5, id="short-text"), pytest.param(2, 0.9, 1.0, id="long-letter")],
+)
+def test_chance_share_grows_with_the_size_of_the_heavier_text(heavy: int, low: float, high: float) -> None:
+    x = char_vectors(char_rows(*CHANCE_ROWS))
+    assert low <= chance_share(x, np.array([[0, heavy]]))[0] <= high
+
+
+def test_containment_beyond_chance_rejects_a_short_text_in_a_long_letter() -> None:
+    """Both hold every character of row 0; only the short text is more than a letter of
+    the long one's size would hold at random."""
+    x = char_vectors(char_rows(*CHANCE_ROWS))
+    pairs = np.array([[0, 1], [0, 2]])
+    contained = char_containment(x, pairs)
+    assert contained.tolist() == pytest.approx([1.0, 1.0])
+    excess = beyond_chance(x, pairs[:, ::-1], contained)  # in either order, of the lighter row
+    assert excess[0] >= DedupConfig().min_beyond_chance > excess[1]
+    scores = paraphrase_scores(x, pairs, contained, {(0, 1): 0.5, (0, 2): 0.5}, DedupConfig())
+    assert list(scores) == [(0, 1)]
+
+
+def test_chance_share_is_zero_without_other_texts() -> None:
+    """Two texts alone say nothing about chance: the pair's own characters are left out."""
+    x = char_vectors(char_rows("甲乙丙丁", "甲乙丙丁戊己庚辛"))
+    assert chance_share(x, np.array([[0, 1]])).tolist() == [0.0]
