@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench check clean
+.PHONY: demo test lint bench check rulebook-index clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ bench: $(STAMP)
 
 check: $(STAMP)
 	$(VENV)/bin/goldideas corpus check
+
+# after an edit of models/compliance.toml: check its patterns and write compliance.index.json
+rulebook-index: $(STAMP)
+	$(PY) -c "from goldideas.compliance import write_rulebook_index; print(write_rulebook_index('models/compliance.toml'))"
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+
 import pytest
 
 from goldideas.compliance import check_compliance, load_rulebook
@@ -282,3 +285,52 @@ class TestRulePattern:
         assert pattern._compiled is None
         assert [m.group() for m in pattern.finditer("建议强制企业捐款")] == ["强制企业捐款"]
         assert pattern._compiled is not None
+
+
+class TestRulebookIndex:
+    """An index beside the rulebook spares every start the parsing of its patterns."""
+
+    def test_the_shipped_index_is_current(self) -> None:
+        """Fails after an edit of models/compliance.toml until `make rulebook-index` is run."""
+        from goldideas.compliance import INDEX_FORMAT, _digest, rulebook_index_path
+
+        path = model_path("compliance.toml")
+        index = json.loads(rulebook_index_path(path).read_text(encoding="utf-8"))
+        assert (index["format"], index["sha256"]) == (INDEX_FORMAT, _digest(path)), "run make rulebook-index"
+
+    def test_an_indexed_load_equals_a_parsed_one(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        path = model_path("compliance.toml")
+        bare = tmp_path / "compliance.toml"
+        shutil.copy(path, bare)  # no index beside it: parsed
+        indexed, parsed = load_rulebook(path), load_rulebook(bare)
+        assert (indexed.triggers, indexed.always) == (parsed.triggers, parsed.always)
+
+    def test_an_index_of_another_text_is_ignored(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        from goldideas.compliance import write_rulebook_index
+
+        path = tmp_path / "rules.toml"
+        path.write_text(RULE.format(id="FEE-09", pattern="收取.{0,4}检查费"), encoding="utf-8")
+        write_rulebook_index(path)
+        # another literal prefix: through the old index the new pattern would never be tried
+        path.write_text(RULE.format(id="FEE-09", pattern="强收.{0,4}评审费"), encoding="utf-8")
+        hit = check_compliance("建议对企业强收评审费", load_rulebook(path))
+        assert hit is not None and hit.rule_id == "FEE-09"
+
+    def test_a_bad_rulebook_gets_no_index(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        from goldideas.compliance import rulebook_index_path, write_rulebook_index
+
+        path = tmp_path / "rules.toml"
+        path.write_text(RULE.format(id="FEE-09", pattern="收取(检查费"), encoding="utf-8")
+        with pytest.raises(ModelError, match=r"rule 1 \(FEE-09\): invalid pattern"):
+            write_rulebook_index(path)
+        assert not rulebook_index_path(path).exists()
+
+
+RULE = """
+[[rule]]
+id = "{id}"
+reason = "illegal_fee"
+laws = ["《优化营商环境条例》"]
+explanation = "乱收费。"
+patterns = ["{pattern}"]
+"""
