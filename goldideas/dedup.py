@@ -344,6 +344,7 @@ def _near_groups(keys: list[str], config: DedupConfig) -> np.ndarray:
 
 
 def _paraphrase_groups(reps: list[Row], config: DedupConfig) -> tuple[np.ndarray, sparse.csr_matrix]:
+    """Paraphrase group label of each row, and the rows' weighted characters."""
     vectors = paraphrase_vectors(reps)
     cosines = neighbour_pairs(vectors, config.candidate_threshold, config.neighbours)
     chars = char_vectors(reps)
@@ -351,7 +352,7 @@ def _paraphrase_groups(reps: list[Row], config: DedupConfig) -> tuple[np.ndarray
     contained = char_containment(chars, pairs)
     scores = paraphrase_scores(chars, pairs, contained, cosines, config)
     order = sorted(range(len(reps)), key=lambda i: (-len(reps[i].key), reps[i].order))
-    return join_groups(leader_groups(order, scores), chars, pairs, config), vectors
+    return join_groups(leader_groups(order, scores), chars, pairs, config), chars
 
 
 def _stand_ins(near: np.ndarray, keys: list[str]) -> list[int]:
@@ -379,9 +380,12 @@ def _distinct_pairs(pairs: list[tuple[str, str]]) -> tuple[list[int], list[int]]
 
 def _links(
     rows: Sequence[Row], pairs: list[tuple[int, int]], slot: dict[int, int],
-    vectors: sparse.csr_matrix, config: DedupConfig,
+    chars: sparse.csr_matrix, config: DedupConfig,
 ) -> dict[int, DuplicateLink]:
-    """The reason and similarity of each (representative, member) pair."""
+    """The reason and similarity of each (representative, member) pair: the edit similarity of
+    a near duplicate; for a paraphrase the share of the lighter text's weighted characters found
+    in the other (:func:`char_containment`, what the decision rests on), or the edit similarity
+    where that is higher."""
     links = {
         dup: DuplicateLink(rep, Reason.EXACT_DUPLICATE, 1.0)
         for rep, dup in pairs if rows[rep].key == rows[dup].key
@@ -394,11 +398,11 @@ def _links(
     first, of_pending = _distinct_pairs([(rows[r].key, rows[d].key) for r, d in pending])
     reps, dups = ([pending[k][side] for k in first] for side in (0, 1))
     edit = near_scores([rows[r].key for r in reps], [rows[d].key for d in dups], config.near_threshold)
-    va, vb = vectors[[slot[r] for r in reps]], vectors[[slot[d] for d in dups]]
-    cosine = np.asarray(va.multiply(vb).sum(axis=1)).ravel()
-    edits, cosines = edit.tolist(), cosine.tolist()
+    slots = np.array([[slot[r], slot[d]] for r, d in zip(reps, dups, strict=True)], dtype=np.int64)
+    contained = char_containment(chars, slots.reshape(-1, 2))
+    edits, shares = edit.tolist(), contained.tolist()
     for (rep, dup), k in zip(pending, of_pending, strict=True):
-        e, c = edits[k], cosines[k]
+        e, c = edits[k], shares[k]
         if e >= config.near_threshold:
             links[dup] = DuplicateLink(rep, Reason.NEAR_DUPLICATE, round(e, 3))
         else:
@@ -415,7 +419,7 @@ def find_duplicates(rows: Sequence[Row], config: DedupConfig) -> dict[int, Dupli
     near = _near_groups(keys, config)
     stand_ins = _stand_ins(near, keys)
     slot_of_label = {int(near[u]): k for k, u in enumerate(stand_ins)}
-    para, vectors = _paraphrase_groups([rows[uniques[u]] for u in stand_ins], config)
+    para, chars = _paraphrase_groups([rows[uniques[u]] for u in stand_ins], config)
     # slot: the row of ``vectors`` that stands for a row's near group
     slot = {i: slot_of_label[int(near[u])] for i, u in enumerate(of_row.tolist()) if u >= 0}
     groups: dict[int, list[int]] = {}
@@ -426,4 +430,4 @@ def find_duplicates(rows: Sequence[Row], config: DedupConfig) -> dict[int, Dupli
         if len(members) > 1:
             rep = _representative(members, rows)
             pairs.extend((rep, i) for i in members if i != rep)
-    return _links(rows, pairs, slot, vectors, config)
+    return _links(rows, pairs, slot, chars, config)

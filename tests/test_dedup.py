@@ -210,9 +210,14 @@ def test_group_vocabulary_and_core() -> None:
     ],
 )
 def test_paraphrases_are_duplicates(a: str, b: str) -> None:
+    """A paraphrase shows the measure it was decided by: the share of its characters found in
+    the representative (at least the containment threshold for a direct pair)."""
     verdicts = screen([a, b]).verdicts
     assert [v.status for v in verdicts] == [Status.KEPT, Status.DUPLICATE]
     assert verdicts[1].reasons == (Reason.PARAPHRASE,)
+    similarity = verdicts[1].similarity
+    assert similarity is not None and DedupConfig().char_containment_threshold <= similarity <= 1
+    assert f"相似度 {similarity:.2f}" in verdicts[1].explanation
 
 
 @pytest.mark.parametrize(
