@@ -19,7 +19,7 @@ from .io import model_path, read_word_lines
 DEFAULT_USERDICT = "userdict.txt"
 DEFAULT_STOPWORDS = "stopwords.txt"
 _DEFAULT_FREQ = 100_000
-_MAX_CACHED = 2_000_000  # distinct tokens remembered by analyse
+_MAX_CACHED = 2_000_000  # distinct tokens remembered by words
 _WORDLIKE = re.compile(r"[\w]", re.UNICODE)
 # Punctuation between clauses: both backends cut text into runs of Han characters, letters,
 # digits and "+#&._%-" and cut each run on its own, so no word spans one of these, and on its
@@ -32,7 +32,6 @@ class _Cut(Protocol):
     def __call__(self, text: str) -> Any: ...
 
 
-_VERB_TAGS = frozenset({"v", "vn", "vd"})
 
 
 @dataclass(frozen=True)
@@ -140,25 +139,10 @@ class Tokenizer:
             t for t in self.cut(text) if t not in self.stopwords and _WORDLIKE.search(t)
         ]
 
-    def analyse(self, text: str) -> tuple[list[str], list[str]]:
-        """Content words and verbs in one pass of the tagger. Equal words are one string
-        object across texts, which keeps many analyses small in memory and in pickles."""
-        words, verbs = [], []
-        content = self._content
-        for token, tag in self._tag(text):
-            w = content.get(token)
-            if w is None:
-                w = content[token] = self._content_word(token)
-            if not w:
-                continue
-            words.append(w)
-            if tag in _VERB_TAGS:
-                verbs.append(w)
-        return words, verbs
-
     def words(self, text: str) -> tuple[str, ...]:
-        """The content words of ``analyse(text)``, clause by clause through a cache: re-posted
-        and slightly edited texts share most of their clauses."""
+        """The content words of the tagger's tokens of ``text``, clause by clause through a cache:
+        re-posted and slightly edited texts share most of their clauses. Equal words are one
+        string object across texts, which keeps many analyses small in memory and in pickles."""
         out: list[str] = []
         cache = self._clauses
         for clause in _CLAUSE_BREAK.split(text):

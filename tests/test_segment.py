@@ -44,12 +44,12 @@ def test_malformed_dictionary_line_is_named(tmp_path) -> None:  # type: ignore[n
         Tokenizer(userdict=userdict)
 
 
-def test_analyse_shares_one_string_per_word_across_texts(tokenizer: Tokenizer) -> None:
-    first, _ = tokenizer.analyse("建议公积金提取全程网办")
-    second, _ = tokenizer.analyse("希望公积金提取更快")
+def test_words_share_one_string_per_word_across_texts(tokenizer: Tokenizer) -> None:
+    first = tokenizer.words("建议公积金提取全程网办")
+    second = tokenizer.words("希望公积金提取更快")
     assert "公积金" in first and "公积金" in second
     assert first[first.index("公积金")] is second[second.index("公积金")]
-    assert tokenizer.analyse("建议公积金提取全程网办") == (first, tokenizer.analyse("建议公积金提取全程网办")[1])
+    assert tokenizer.words("建议公积金提取全程网办") == first
 
 
 @pytest.mark.parametrize("backend", ["rjieba", "jieba"])
@@ -60,5 +60,6 @@ def test_words_clause_by_clause_are_the_words_of_the_whole_text(backend: str) ->
         *load_corpus()["text"].tolist()[:200],
         "3.5元/吨,www.gov.cn。见附件", "建议:一、二、三；四!  五", "C++与A-B_c 50%,#1&2", "", " ",
     ]
-    assert [tokenizer.words(t) for t in texts] == [tuple(tokenizer.analyse(t)[0]) for t in texts]
-    assert [tokenizer.words(t) for t in texts] == [tuple(tokenizer.analyse(t)[0]) for t in texts]  # cached
+    whole = [tokenizer._clause_words(t) for t in texts]  # the tagger over the whole text at once
+    assert [tokenizer.words(t) for t in texts] == whole
+    assert [tokenizer.words(t) for t in texts] == whole  # cached
