@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -25,6 +25,9 @@ from .io import (
     write_table,
 )
 from .stamp import file_hash, make_stamp
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # The stages load inside the commands that use them, so that `goldideas triage` never waits for
 # pandas, scikit-learn or the workbook writer.
@@ -228,6 +231,23 @@ def evaluate_command(
     typer.echo(result.funnel.to_string())
 
 
+def _labelled(
+    frame: pd.DataFrame, label_column: str, folds: int, source: Path
+) -> tuple[list[str], list[str]]:
+    """The texts and labels of the rows that carry a label; each label needs ``folds`` rows."""
+    labelled = frame[frame[label_column].str.strip() != ""]
+    if len(labelled) < len(frame):
+        typer.echo(f"{len(frame) - len(labelled)} rows without a label are left out", err=True)
+    texts, labels = labelled["text"].tolist(), labelled[label_column].str.strip().tolist()
+    smallest = min(labels.count(label) for label in set(labels))
+    if smallest < folds:
+        raise GoldideasError(
+            f"{source}: a label has only {smallest} rows; each needs at least {folds} "
+            "(lower --folds, or label more rows)"
+        )
+    return texts, labels
+
+
 @app.command("train")
 def train_command(
     input: InputArg,
@@ -256,16 +276,7 @@ def train_command(
             input, text_columns=text_column, id_column=id_column, encoding=encoding, sheet=sheet,
             make_ids_unique=make_ids_unique, title_weight=title_weight, extra_columns=[label_column],
         )
-        labelled = frame[frame[label_column].str.strip() != ""]
-        if len(labelled) < len(frame):
-            typer.echo(f"{len(frame) - len(labelled)} rows without a label are left out", err=True)
-        texts, labels = labelled["text"].tolist(), labelled[label_column].str.strip().tolist()
-        smallest = min(labels.count(label) for label in set(labels))
-        if smallest < folds:
-            raise GoldideasError(
-                f"{input}: a label has only {smallest} rows; each needs at least {folds} "
-                "(lower --folds, or label more rows)"
-            )
+        texts, labels = _labelled(frame, label_column, folds, input)
         described = (
             read_descriptions(read_table(taxonomy), label_column, str(taxonomy)) if taxonomy else []
         )
