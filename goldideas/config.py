@@ -52,6 +52,9 @@ class DedupConfig:
     # input's character frequencies; half the containment asked): a letter of thousands of
     # characters holds most characters of any text on its subject
     min_beyond_chance: float = field(default=0.35, metadata=_range(0.0, 1.0))
+    # ... and the lighter text holds this weighted share of the heavier one's characters: a
+    # one-line idea is not a restatement of a letter that makes ten proposals, one of them its own
+    min_heavier_share: float = field(default=0.1, metadata=_range(0.0, 1.0))
     # a text alone joins a candidate's group of two or more wordings: this weighted share of its
     # characters occurs among the members, and it holds ``group_core_share`` of the characters
     # every member has

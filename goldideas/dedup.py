@@ -7,7 +7,8 @@
   the other: a paraphrase keeps the proposal's things and actions, whose characters survive
   a change of words (退费 / 退还取暖费, 刷脸 / 人脸识别) where the words themselves do not;
   and clearly more of them than chance would put in a text of the other's size (a letter of
-  thousands of characters holds most characters of any short text on its subject).
+  thousands of characters holds most characters of any short text on its subject); and they
+  make a part of the other (a one-line idea does not restate a letter of many proposals).
 
 Near groups are the connected components of the accepted pairs (what union-find gives).
 Paraphrase groups are built by leaders: from the most informative text down, each text joins
@@ -200,6 +201,23 @@ def beyond_chance(x: sparse.csr_matrix, pairs: np.ndarray, contained: np.ndarray
     return excess
 
 
+def heavier_share(x: sparse.csr_matrix, pairs: np.ndarray, contained: np.ndarray) -> np.ndarray:
+    """For each pair of an (m, 2) array with its :func:`char_containment`, the weighted share of
+    the heavier row's characters found in the lighter one (0..1): the shared weight over the
+    heavier row's weight rather than the lighter's.
+
+    "建议首批发票免费邮寄" is all in a letter that also asks for one-day registration, free seals
+    and a bank account opened online, but holds little of that letter.
+    """
+    mass = np.asarray(x.sum(axis=1), dtype=np.float64).ravel()
+    a, b = mass[pairs[:, 0]], mass[pairs[:, 1]]
+    heavier = np.maximum(a, b)
+    share: np.ndarray = np.divide(
+        contained * np.minimum(a, b), heavier, out=np.zeros(len(pairs)), where=heavier > 0
+    )
+    return share
+
+
 def paraphrase_scores(
     x: sparse.csr_matrix, pairs: np.ndarray, contained: np.ndarray,
     cosines: dict[tuple[int, int], float], config: DedupConfig,
@@ -207,13 +225,17 @@ def paraphrase_scores(
     """The candidate pairs (the keys of ``cosines`` in order, as ``pairs``, with their
     :func:`char_containment`) that are paraphrases, each with its score (cosine + containment):
     the lighter text says enough (``min_paraphrase_chars`` distinct characters), most of it is
-    found in the other, and more of it than chance would put in a text of the other's size
-    (``min_beyond_chance``: a long letter holds most characters of a short text on its subject)."""
+    found in the other, more of it than chance would put in a text of the other's size
+    (``min_beyond_chance``: a long letter holds most characters of a short text on its subject),
+    and it holds a part of the other (``min_heavier_share``: a one-line idea restates no letter
+    of many proposals, even where the letter makes its proposal too)."""
     if not len(pairs):
         return {}
     chars = np.diff(x.indptr)
     enough = np.minimum(chars[pairs[:, 0]], chars[pairs[:, 1]]) >= config.min_paraphrase_chars
     accepted = np.flatnonzero(enough & (contained >= config.char_containment_threshold))
+    covered = heavier_share(x, pairs[accepted], contained[accepted])
+    accepted = accepted[covered >= config.min_heavier_share]
     excess = beyond_chance(x, pairs[accepted], contained[accepted])
     accepted = accepted[excess >= config.min_beyond_chance]
     found = [(int(pairs[k, 0]), int(pairs[k, 1]), float(contained[k])) for k in accepted.tolist()]

@@ -15,6 +15,7 @@ from goldideas.dedup import (
     components,
     find_duplicates,
     group_vocabulary,
+    heavier_share,
     join_groups,
     leader_groups,
     near_scores,
@@ -307,3 +308,48 @@ def test_chance_share_is_zero_without_other_texts() -> None:
     """Two texts alone say nothing about chance: the pair's own characters are left out."""
     x = char_vectors(char_rows("甲乙丙丁", "甲乙丙丁戊己庚辛"))
     assert chance_share(x, np.array([[0, 1]])).tolist() == [0.0]
+
+
+@pytest.mark.parametrize(
+    ("texts", "share"),
+    [
+        pytest.param(("甲乙", "甲乙"), 1.0, id="the-same-characters"),
+        pytest.param(("甲乙", "丙丁"), 0.0, id="nothing-shared"),
+        pytest.param(("甲乙", "甲乙丙丁戊己"), None, id="all-of-the-lighter-some-of-the-heavier"),
+    ],
+)
+def test_heavier_share_is_the_shared_weight_over_the_heavier_row(texts: tuple[str, str], share: float | None) -> None:
+    x = char_vectors(char_rows(*texts))
+    expected = x[0].sum() / x[1].sum() if share is None else share  # row 0 lies wholly in row 1
+    for pair in ([0, 1], [1, 0]):  # in either order
+        pairs = np.array([pair])
+        assert heavier_share(x, pairs, char_containment(x, pairs))[0] == pytest.approx(expected)
+
+
+# a letter of seven proposals; one of them said alone, which the letter holds wholly; and the
+# letter said briefly, which holds most of its proposals
+LETTER = (
+    "关于企业开办再提速的几点建议：一、营业执照、公章刻制、银行开户、社保登记、公积金开户在政务服务网一个入口同时申请，"
+    "一天办结；二、新办企业免费刻制第一套公章，费用由财政承担；三、银行对公账户开立实行预约上门，客户经理带设备到企业核实；"
+    "四、新办纳税人首批发票免费邮寄到家，不用再去税务大厅领取；五、开办全过程进度短信推送，办结后营业执照和公章一并快递；"
+    "六、外地投资者可以视频核验身份，全程不用跑现场；七、取消开办环节的各类中介代理收费，价目表挂在网上公示。"
+)
+ONE_OF_ITS_PROPOSALS = "建议新办纳税人首批发票免费邮寄到家"
+LETTER_SAID_BRIEFLY = (
+    "建议企业开办一天办结：执照、公章、银行开户、社保一个入口同时申请，首套公章免费刻，发票免费邮寄，银行上门开户，执照公章一起快递。"
+)
+
+
+@pytest.mark.parametrize(
+    ("other", "config", "status"),
+    [
+        pytest.param(ONE_OF_ITS_PROPOSALS, Config(), Status.KEPT, id="one-proposal-of-a-letter-of-many"),
+        pytest.param(LETTER_SAID_BRIEFLY, Config(), Status.DUPLICATE, id="the-letter-said-briefly"),
+        pytest.param(ONE_OF_ITS_PROPOSALS, Config(dedup=DedupConfig(min_heavier_share=0.0)),
+                     Status.DUPLICATE, id="no-share-of-the-letter-asked"),
+    ],
+)
+def test_a_paraphrase_holds_a_part_of_the_heavier_text(other: str, config: Config, status: Status) -> None:
+    """Both shorter texts lie wholly in the letter; only the brief restatement holds enough of it
+    (``min_heavier_share``) to be its paraphrase."""
+    assert [v.status for v in screen([LETTER, other], config).verdicts] == [Status.KEPT, status]
