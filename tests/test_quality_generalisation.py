@@ -104,8 +104,9 @@ def test_the_batches_cover_every_code_and_both_verdicts(batch: tuple[str, list[C
     assert {c.expected for c in cases} == {"too_simple", "kept"}
 
 
-# floors: (too simple caught, right code, proposals kept) at the last rubric change
-FLOORS = {"a": (55, 49, 47), "b": (38, 29, 30)}
+# floors: (too simple caught, right code, proposals kept) at the last rubric change; before the
+# changes that batch A guided, A scored (55, 49, 47) and B (38, 29, 30)
+FLOORS = {"a": (63, 59, 52), "b": (44, 34, 32)}
 
 
 def test_too_simple_texts_are_caught(batch: tuple[str, list[Case], Tally]) -> None:
