@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import re._parser as sre_parser  # a pattern's width: see _AtEnd
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,24 +37,70 @@ _CONTACT = re.compile(
     r"(?:我的)?(?:联系(?:人|电话|方式)?|电话|手机(?:号码?)?|邮箱|电子邮箱|微信(?:号)?|qq|QQ)"
     r"\s*(?:是|为)?[：:]?\s*[A-Za-z0-9@._\-*+ ]{5,}"
 )
+
+
+class _AtEnd:
+    """A pattern that matches only at the end of a text: ``body``, then any run of ``trail``
+    characters (a character class), then the end.
+
+    ``search`` starts where a match can start at the earliest: the body's longest width before
+    the trailing run. A search from the start would try the body at every character, half of
+    a text's normalisation; the answer is the same.
+    """
+
+    def __init__(self, body: str, trail: str = "") -> None:
+        self.pattern = re.compile(f"(?:{body}){trail}*$" if trail else f"(?:{body})$")
+        self._trail = re.compile(f"{trail}+") if trail else None
+        # the body's width in a text where no two whitespace characters follow each other
+        # (there each ``\s*`` matches one at most); None where even then it is unbounded
+        width = sre_parser.parse(body.replace(r"\s*", r"\s?")).getwidth()[1]
+        self._reach: int | None = width if width < sre_parser.MAXREPEAT else None
+
+    def search(self, text: str, compact: bool = False) -> re.Match[str] | None:
+        """``pattern.search(text)``; ``compact``: no two whitespace characters follow each
+        other in ``text`` (unless it is known, the whole text is searched)."""
+        if not compact or self._reach is None or text.endswith("\n"):
+            return self.pattern.search(text)  # where ``$`` or ``\s*`` could reach further
+        return self.pattern.search(text, max(len(text) - self._run(text) - self._reach, 0))
+
+    def _run(self, text: str) -> int:
+        """The length of the run of ``trail`` characters that ends the text."""
+        if self._trail is None:
+            return 0
+        run = self._trail.match(text[:-65:-1])  # the last 64 characters, backwards
+        if run is not None and run.end() == 64:  # a long run: measure all of it
+            run = self._trail.match(text[::-1])
+        return run.end() if run is not None else 0
+
+    def cut(self, text: str, compact: bool = False) -> str:
+        """The text without its match (``pattern.sub("", text)``: one match at most)."""
+        found = self.search(text, compact)
+        if found is None:
+            return text
+        return text[: found.start()] + text[found.end() :]
+
+
+_WHITESPACE_PAIR = re.compile(r"\s\s")
 # Closings at the end: 此致敬礼 / 谢谢！ / 辛苦了
-_CLOSING = re.compile(
-    r"(?:此致\s*敬礼|此致|敬礼|(?:非常|十分)?(?:感谢|谢谢)(?:您|你们|领导)?(?:的)?(?:关注|支持|阅读)?"
-    r"|辛苦了|盼复|望采纳|期待回复)[！!。.，,\s]*$"
+_CLOSING = _AtEnd(
+    r"此致\s*敬礼|此致|敬礼|(?:非常|十分)?(?:感谢|谢谢)(?:您|你们|领导)?(?:的)?(?:关注|支持|阅读)?"
+    r"|辛苦了|盼复|望采纳|期待回复",
+    r"[！!。.，,\s]",
 )
 # Signatures at the end: ——铁西区一位个体户 / 王女士 / 一名市民 2020年12月3日
 _SIGNATURE_DASH = re.compile(r"(?:——|—|--|－－)[^。！？!?\n]{0,30}$")
-_SIGNATURE_TAIL = re.compile(
+_SIGNATURE_TAIL = _AtEnd(
     r"[，,。！!？?\s]\s*(?:[^，,。！!？?\s]{0,12}"
-    r"(?:先生|女士|市民|群众|居民|个体户|业主|老板|职工|企业主|网友|一员|读者|老师|同志))"
-    r"[\s\d年月日./-]*$"
+    r"(?:先生|女士|市民|群众|居民|个体户|业主|老板|职工|企业主|网友|一员|读者|老师|同志))",
+    r"[\s\d年月日./-]",
 )
 # A last line or sentence that only says who wrote: 一名上班族 / 于洪区食品厂 / 个体户老孙 / 皇姑区
-_SIGNER_LINE = re.compile(
+_SIGNER_LINE = _AtEnd(
     r"(?<=[。！!？?\n ])(?:(?:一名|一位|一个|某|联系人)[^。！!？?\n]{0,20}"
     r"|[^。！!？?\n]{0,20}(?:先生|女士|小姐|经理|厂长|会计|行政|人员|办公室|部|从业者|工作者|毕业生|"
     r"大学生|上班族|业务员|个体户|商户|市民|群众|居民|业主|老板|职工|员工|企业主|网友|创业者|老师|"
-    r"同志|负责人|代表|区|县|街道|社区|公司|企业|厂|老[\u4e00-\u9fff]))[\s\d年月日./-]*$"
+    r"同志|负责人|代表|区|县|街道|社区|公司|企业|厂|老[\u4e00-\u9fff]))",
+    r"[\s\d年月日./-]",
 )
 # A signature in brackets at the very end: （大东区一名社区工作者） / (联系人:孙经理,电话…)
 _SIGNER_BRACKETS = re.compile(r"[（(][^（()）]{1,30}[)）]\s*$")
@@ -105,15 +152,17 @@ def strip_boilerplate(normalized: str) -> str:
     if "1" in text:
         text = _PHONE.sub("", text)
     text = _GREETING.sub("", text, count=1)
+    # the loop only cuts texts short, which leaves no two whitespace characters side by side
+    compact = _WHITESPACE_PAIR.search(text) is None
     for _ in range(3):  # a closing may follow a signature and the other way round
         before = text
-        text = _CLOSING.sub("", text.rstrip())
+        text = _CLOSING.cut(text.rstrip(), compact)
         text = _SIGNATURE_DASH.sub("", text.rstrip())
-        text = _SIGNATURE_TAIL.sub("", text.rstrip())
+        text = _SIGNATURE_TAIL.cut(text.rstrip(), compact)
         bracket = _SIGNER_BRACKETS.search(text)
         if bracket and not _PROPOSAL_WORDS.search(bracket.group(0)):
             text = text[: bracket.start()]
-        signer = _SIGNER_LINE.search(text.rstrip())
+        signer = _SIGNER_LINE.search(text.rstrip(), compact)
         if signer and not _PROPOSAL_WORDS.search(signer.group(0)):
             text = text.rstrip()[: signer.start()]
         if text == before:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from goldideas.normalize import content_key, normalize, normalize_text, redact
 
@@ -88,3 +90,24 @@ def test_the_fast_nfkc_is_nfkc_for_every_character_and_before_a_combining_mark()
 
     chars = [chr(c) for c in range(0x30000) if not 0xD800 <= c < 0xE000]
     assert [_nfkc(c + "\u0301") for c in chars] == [unicodedata.normalize("NFKC", c + "\u0301") for c in chars]
+
+
+_PIECES = ["谢谢", "此致", "敬礼", "感谢您的支持", "王女士", "一名市民", "老孙", "区", "先生", "——一位市民",
+           "（联系人:孙经理）", "2020年12月3日", "建议开通周末预约", "。", "，", "!", "-", "3", " ", "  ", "\n", "\t"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=14))
+@example(["建议开通周末预约", "。", "王女士", *["2020年12月3日", " "] * 8])  # a trailing run of 88
+@example(["建议开通周末预约", "，", "此致", "  ", "敬礼", *["!", "。", " "] * 30])
+@settings(max_examples=3000, deadline=None)
+def test_a_pattern_at_the_end_is_searched_from_where_it_can_start(pieces: list[str]) -> None:
+    """Searching near the end finds what a search of the whole text finds, spaces or not."""
+    from goldideas.normalize import _CLOSING, _SIGNATURE_TAIL, _SIGNER_LINE, _WHITESPACE_PAIR
+
+    text = "".join(pieces)
+    compact = _WHITESPACE_PAIR.search(text) is None
+    for at_end in (_CLOSING, _SIGNATURE_TAIL, _SIGNER_LINE):
+        expected = at_end.pattern.search(text)
+        found = at_end.search(text, compact)
+        assert (found and found.span()) == (expected and expected.span())
+        assert at_end.cut(text, compact) == at_end.pattern.sub("", text)
