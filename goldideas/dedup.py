@@ -56,15 +56,31 @@ class DuplicateLink:
 
 
 def components(n: int, pairs: np.ndarray) -> np.ndarray:
-    """Component label of each of n nodes joined by an (m, 2) array of pairs."""
+    """Component label of each of n nodes joined by an (m, 2) array of pairs; components are
+    numbered in the order of their first node (as scipy's ``connected_components`` numbers them).
+
+    Each node points at the smallest node it is known to be joined with, and pointers are
+    followed to their end, until no pair joins two different ends: a handful of rounds of
+    array operations (scipy's graph module costs 0.2 s to load)."""
     if n == 0:
         return np.zeros(0, dtype=np.int64)
+    root = np.arange(n)
     if len(pairs) == 0:
-        return np.arange(n)
-    from scipy.sparse.csgraph import connected_components  # ~0.2 s to load: only when pairs exist
-
-    graph = sparse.coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
-    labels: np.ndarray = connected_components(graph, directed=False)[1]
+        return root
+    a, b = pairs[:, 0], pairs[:, 1]
+    while True:
+        ra, rb = root[a], root[b]
+        apart = ra != rb
+        if not apart.any():
+            break
+        low, high = np.minimum(ra[apart], rb[apart]), np.maximum(ra[apart], rb[apart])
+        np.minimum.at(root, high, low)
+        while True:  # follow the pointers to their ends
+            further = root[root]
+            if np.array_equal(further, root):
+                break
+            root = further
+    labels: np.ndarray = np.unique(root, return_inverse=True)[1].reshape(-1)
     return labels
 
 

@@ -10,8 +10,13 @@ Deterministic: no random initialisation anywhere.
 
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -35,15 +40,44 @@ def _cluster(vectors: sparse.csr_matrix, threshold: float) -> np.ndarray:
     n = vectors.shape[0]
     if n == 1:
         return np.zeros(1, dtype=np.int64)
-    from scipy.cluster.hierarchy import fcluster, linkage  # loaded here: a lone idea never needs it
-    from scipy.spatial.distance import squareform
-
     similarity = (vectors @ vectors.T).toarray()
     distance = np.clip(1 - similarity, 0, 2)
-    np.fill_diagonal(distance, 0)
-    tree = linkage(squareform(distance, checks=False), method="average")
-    labels: np.ndarray = fcluster(tree, t=threshold, criterion="distance") - 1
-    return labels
+    return _average_linkage_cut(distance[np.triu_indices(n, 1)], n, threshold)
+
+
+def _average_linkage_cut(condensed: np.ndarray, n: int, threshold: float) -> np.ndarray:
+    """Flat clusters (0-based) of average-linkage clustering cut at ``threshold``: what
+    ``fcluster(linkage(condensed, "average"), threshold, "distance") - 1`` gives."""
+    condensed = np.ascontiguousarray(condensed, dtype=np.float64)
+    compiled = _compiled_hierarchy()
+    if compiled is None:
+        from scipy.cluster.hierarchy import fcluster, linkage
+
+        labels: np.ndarray = fcluster(linkage(condensed, method="average"), t=threshold,
+                                      criterion="distance") - 1
+        return labels
+    tree = compiled.nn_chain(condensed, n, 2)  # 2: "average", the code scipy's linkage passes
+    flat = np.zeros(n, dtype=np.intc)
+    compiled.cluster_dist(np.ascontiguousarray(tree, dtype=np.float64), flat, float(threshold), n)
+    return flat - 1
+
+
+@lru_cache(maxsize=1)
+def _compiled_hierarchy() -> Any:
+    """scipy's compiled hierarchy module, loaded from its file alone: ``scipy.cluster`` loads
+    scipy.spatial, scipy.special and scipy.linalg with it, 0.2 s of every start. None where the
+    file or the two functions are not found (another scipy layout): then the public functions."""
+    spec = importlib.util.find_spec("scipy")
+    for folder in [Path(p) / "cluster" for p in (spec.submodule_search_locations or [])] if spec else []:
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = folder / f"_hierarchy{suffix}"
+            compiled = importlib.util.spec_from_file_location("scipy.cluster._hierarchy", path)
+            if not path.exists() or compiled is None or compiled.loader is None:
+                continue
+            module = importlib.util.module_from_spec(compiled)
+            compiled.loader.exec_module(module)
+            return module if hasattr(module, "nn_chain") and hasattr(module, "cluster_dist") else None
+    return None
 
 
 def _centroids(vectors: sparse.csr_matrix, labels: np.ndarray) -> sparse.csr_matrix:

@@ -37,6 +37,21 @@ def test_components_join_transitively() -> None:
     assert labels[0] == labels[1] == labels[2] != labels[3]
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_components_are_numbered_as_scipy_numbers_them(seed: int) -> None:
+    """The same labels as scipy's connected_components, on graphs of chains, stars and noise."""
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
+    rng = np.random.default_rng(seed)
+    n = 400
+    chain = np.stack([np.arange(1, 120), np.arange(0, 119)], axis=1)[::-1]  # a long path, backwards
+    star = np.stack([np.full(50, 399), np.arange(200, 250)], axis=1)
+    pairs = np.concatenate([chain, star, rng.integers(0, n, size=(int(rng.integers(0, 300)), 2))])
+    graph = sparse.coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
+    assert np.array_equal(components(n, pairs), connected_components(graph, directed=False)[1])
+
+
 def test_minhash_is_deterministic_for_a_seed() -> None:
     a = signatures(["建议不动产登记开通周末预约", "好"], 3, 64, seed=7)
     b = signatures(["建议不动产登记开通周末预约", "好"], 3, 64, seed=7)

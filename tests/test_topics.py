@@ -101,3 +101,23 @@ def test_equally_central_members_are_listed_by_key() -> None:
         topics, _ = find_topics(words, keys=keys)
         assert len(topics) == 1
         assert [keys[i] for i in topics[0].representatives] == ["S0001", "S0002"]
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.6, 0.9])
+@pytest.mark.parametrize("alone", [True, False], ids=["compiled-module-alone", "public-functions"])
+def test_the_cut_is_scipys_average_linkage_cut(threshold: float, alone: bool, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """scipy's compiled clustering, loaded alone, cuts as scipy's public functions do."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    from goldideas import topics
+    from goldideas.topics import _average_linkage_cut, _compiled_hierarchy
+
+    assert _compiled_hierarchy() is not None
+    if not alone:
+        monkeypatch.setattr(topics, "_compiled_hierarchy", lambda: None)
+    rng = np.random.default_rng(7)
+    points = rng.random((80, 6)) ** 3
+    unit = points / np.linalg.norm(points, axis=1, keepdims=True)
+    distance = np.clip(1 - unit @ unit.T, 0, 2)[np.triu_indices(80, 1)]
+    expected = fcluster(linkage(distance, method="average"), t=threshold, criterion="distance") - 1
+    assert np.array_equal(_average_linkage_cut(distance, 80, threshold), expected)
