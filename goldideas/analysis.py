@@ -105,8 +105,16 @@ _ITEMS: Sequence[object] = ()
 
 
 def _run_range(func: Callable[[Sequence[T], Config], list[R]], start: int, stop: int,
-               config: Config) -> list[R]:
-    return func(_ITEMS[start:stop], config)  # type: ignore[arg-type]
+               config: Config) -> tuple[type, list[tuple[object, ...]]]:
+    """``func`` of a range of the items, as its results' type and their fields column by
+    column: tuples of strings pickle several times faster than as many named tuples."""
+    results = func(_ITEMS[start:stop], config)  # type: ignore[arg-type]
+    return type(results[0]) if results else tuple, list(zip(*results, strict=True))
+
+
+def _rows(kind: type, columns: list[tuple[object, ...]]) -> list[R]:
+    """The results that ``_run_range`` sent column by column."""
+    return list(map(kind, *columns)) if columns else []
 
 
 def _map(
@@ -114,7 +122,7 @@ def _map(
 ) -> list[R]:
     """``func`` over ``items`` in chunks, on every core above ``parallel_min_texts`` texts'
     worth of work (an item costs ``cost`` texts): forked workers inherit the loaded models and
-    the items, and send back only results."""
+    the items, and send back only results (``func`` gives named tuples)."""
     global _ITEMS
     workers = _workers(config, len(items) * cost)
     if workers > 1:
@@ -133,8 +141,8 @@ def _map(
     try:
         with context.Pool(workers) as pool:
             ranges = [(func, i, min(i + size, len(items)), config) for i in range(0, len(items), size)]
-            for part in pool.starmap(_run_range, ranges):
-                out.extend(part)
+            for kind, columns in pool.starmap(_run_range, ranges):
+                out.extend(_rows(kind, columns))
     finally:
         _ITEMS = ()
     return out
