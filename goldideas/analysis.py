@@ -8,22 +8,18 @@ depend on their own text (a duplicate of a kept row is a duplicate whatever its 
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 from .compliance import ComplianceHit, Rulebook, check_compliance, load_rulebook
 from .config import Config
 from .io import model_path
-from .normalize import normalize
+from .normalize import normalize, redact
+from .parallel import fork_map
 from .quality import Lexicons, assess_quality, extract_features, load_lexicons
 from .reasons import Reason
 from .segment import load_tokenizer
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 class Analysis(NamedTuple):
@@ -72,6 +68,25 @@ def _analyse_chunk(texts: Sequence[str], config: Config) -> list[Analysis]:
     return out
 
 
+class _Redacted(NamedTuple):
+    """A text's analysis, and the text with contact details masked ("": nothing masked)."""
+
+    normalized: str
+    content: str
+    key: str
+    words: tuple[str, ...]
+    redacted: str
+
+
+def _analyse_redact_chunk(texts: Sequence[str], config: Config) -> list[_Redacted]:
+    """``_analyse_chunk`` and the masked text, in the same pass over the texts."""
+    out = []
+    for text, a in zip(texts, _analyse_chunk(texts, config), strict=True):
+        masked = redact(text)
+        out.append(_Redacted(*a, "" if masked == text else masked))
+    return out
+
+
 def _check_chunk(found: Sequence[Analysis], config: Config) -> list[Checks]:
     """Compliance and quality of analysed texts."""
     rulebook = rulebook_at(config.compliance.rulebook)
@@ -86,82 +101,37 @@ def _check_chunk(found: Sequence[Analysis], config: Config) -> list[Checks]:
     return out
 
 
-_CHUNKS_PER_WORKER = 4
-
-
 # a text's checks cost about three times its analysis: they are worth a pool from fewer texts
 _CHECK_COST = 3
-
-
-def _workers(config: Config, work: int) -> int:
-    """Processes for ``work`` texts' worth of analysis."""
-    if work < config.run.parallel_min_texts:
-        return 1
-    return config.run.workers or os.cpu_count() or 1
-
-
-# the items of the running map: forked workers inherit them and receive only index ranges
-_ITEMS: Sequence[object] = ()
-
-
-def _run_range(func: Callable[[Sequence[T], Config], list[R]], start: int, stop: int,
-               config: Config) -> tuple[type, list[tuple[object, ...]]]:
-    """``func`` of a range of the items, as its results' type and their fields column by
-    column: tuples of strings pickle several times faster than as many named tuples."""
-    results = func(_ITEMS[start:stop], config)  # type: ignore[arg-type]
-    return type(results[0]) if results else tuple, list(zip(*results, strict=True))
-
-
-def _rows(kind: type, columns: list[tuple[object, ...]]) -> list[R]:
-    """The results that ``_run_range`` sent column by column."""
-    return list(map(kind, *columns)) if columns else []
-
-
-def _map(
-    func: Callable[[Sequence[T], Config], list[R]], items: Sequence[T], config: Config, cost: int = 1
-) -> list[R]:
-    """``func`` over ``items`` in chunks, on every core above ``parallel_min_texts`` texts'
-    worth of work (an item costs ``cost`` texts): forked workers inherit the loaded models and
-    the items, and send back only results (``func`` gives named tuples)."""
-    global _ITEMS
-    workers = _workers(config, len(items) * cost)
-    if workers > 1:
-        try:
-            context = multiprocessing.get_context("fork")
-        except ValueError:  # no fork on this platform: one process
-            workers = 1
-    if workers == 1:
-        return func(items, config)
-    func(items[:1], config)  # load the models before forking
-    # a few chunks per worker: results come back (and are unpickled) while others are
-    # analysed, and no worker holds more than a chunk's pickle at a time
-    size = -(-len(items) // (workers * _CHUNKS_PER_WORKER))
-    out: list[R] = []
-    _ITEMS = items
-    try:
-        with context.Pool(workers) as pool:
-            ranges = [(func, i, min(i + size, len(items)), config) for i in range(0, len(items), size)]
-            for kind, columns in pool.starmap(_run_range, ranges):
-                out.extend(_rows(kind, columns))
-    finally:
-        _ITEMS = ()
-    return out
 
 
 def analyse(texts: Sequence[str], config: Config) -> list[Analysis]:
     """The analysis of each text, computed once per distinct text (re-posts and copies cost
     nothing twice); equal normalised texts share one analysis object."""
     distinct = list(dict.fromkeys(texts))
+    return _shared(texts, distinct, fork_map(_analyse_chunk, distinct, config))
+
+
+def analyse_and_redact(texts: Sequence[str], config: Config) -> tuple[list[Analysis], list[str]]:
+    """``analyse``, and each text with its contact details masked (``normalize.redact``), in
+    the same pass: on every core for large inputs. A text with nothing to mask is itself."""
+    distinct = list(dict.fromkeys(texts))
+    found = fork_map(_analyse_redact_chunk, distinct, config)
+    masked = {t: r.redacted for t, r in zip(distinct, found, strict=True) if r.redacted}
+    analyses = _shared(texts, distinct, [Analysis(*r[:4]) for r in found])
+    return analyses, [masked.get(t, t) for t in texts]
+
+
+def _shared(texts: Sequence[str], distinct: list[str], found: list[Analysis]) -> list[Analysis]:
+    """The analysis of each text from those of the distinct texts; equal normalised texts
+    share one analysis object."""
     shared: dict[str, Analysis] = {}
-    by_text = {
-        t: shared.setdefault(a.normalized, a)
-        for t, a in zip(distinct, _map(_analyse_chunk, distinct, config), strict=True)
-    }
+    by_text = {t: shared.setdefault(a.normalized, a) for t, a in zip(distinct, found, strict=True)}
     return [by_text[t] for t in texts]
 
 
 def check(found: Iterable[Analysis], config: Config) -> dict[str, Checks]:
     """The checks of each distinct normalised text of ``found``."""
     distinct = list({a.normalized: a for a in found}.values())
-    checked = _map(_check_chunk, distinct, config, _CHECK_COST)
+    checked = fork_map(_check_chunk, distinct, config, _CHECK_COST)
     return {a.normalized: c for a, c in zip(distinct, checked, strict=True)}

@@ -33,6 +33,7 @@ from scipy import sparse
 
 from .config import DedupConfig
 from .minhash import band_pairs, signatures
+from .parallel import fork_split
 from .reasons import Reason
 from .vectors import term_matrix, tfidf
 
@@ -84,10 +85,10 @@ def components(n: int, pairs: np.ndarray) -> np.ndarray:
     return labels
 
 
-def near_scores(a: Sequence[str], b: Sequence[str], enough: float = 1.0) -> np.ndarray:
+def near_scores(a: Sequence[str], b: Sequence[str], enough: float = 1.0, workers: int = 1) -> np.ndarray:
     """Edit similarity (0..1) of each pair a[i], b[i]; a dropped or added clause still scores
     high through the partial ratio of the shorter key in the longer one (computed only where
-    the plain ratio is below ``enough``)."""
+    the plain ratio is below ``enough``, on ``workers`` processes where there are many)."""
     if not len(a):
         return np.zeros(0)
     whole = process.cpdist(a, b, scorer=fuzz.ratio, workers=-1, dtype=np.float32) / 100
@@ -97,11 +98,21 @@ def near_scores(a: Sequence[str], b: Sequence[str], enough: float = 1.0) -> np.n
     partial = (short >= 0.6 * long) & (short >= 12) & (whole < enough)
     if partial.any():
         idx = np.flatnonzero(partial).tolist()
-        pa = [a[i] if la[i] <= lb[i] else b[i] for i in idx]
-        pb = [b[i] if la[i] <= lb[i] else a[i] for i in idx]
-        scores = process.cpdist(pa, pb, scorer=fuzz.partial_ratio, workers=-1, dtype=np.float32)
+        pairs = [(a[i], b[i]) if la[i] <= lb[i] else (b[i], a[i]) for i in idx]
+        scores = fork_split(_partial_ratios, pairs, workers, _MIN_PARTIAL_PAIRS)
         whole[idx] = np.maximum(whole[idx], 0.98 * scores / 100)
     return whole.astype(np.float64)
+
+
+# pairs worth a forked process for their partial ratios (~0.1 ms a pair; a fork costs ~50 ms)
+_MIN_PARTIAL_PAIRS = 2000
+
+
+def _partial_ratios(pairs: Sequence[tuple[str, str]], start: int, stop: int) -> np.ndarray:
+    """rapidfuzz's partial_ratio (0..100) of the (shorter, longer) pairs[start:stop]."""
+    shorter, longer = [p[0] for p in pairs[start:stop]], [p[1] for p in pairs[start:stop]]
+    scores: np.ndarray = process.cpdist(shorter, longer, scorer=fuzz.partial_ratio, dtype=np.float32)
+    return scores
 
 
 def _analyzer(row_words: tuple[str, ...], key: str) -> list[str]:
@@ -370,12 +381,12 @@ def _unique_keys(rows: Sequence[Row]) -> tuple[list[int], np.ndarray]:
     return uniques, of_row
 
 
-def _near_groups(keys: list[str], config: DedupConfig) -> np.ndarray:
+def _near_groups(keys: list[str], config: DedupConfig, workers: int) -> np.ndarray:
     sigs = signatures(keys, config.shingle_chars, config.num_perm, config.seed)
     pairs = band_pairs(sigs, config.bands, config.seed)
     if len(pairs):
         scores = near_scores(
-            [keys[i] for i in pairs[:, 0]], [keys[j] for j in pairs[:, 1]], config.near_threshold
+            [keys[i] for i in pairs[:, 0]], [keys[j] for j in pairs[:, 1]], config.near_threshold, workers
         )
         pairs = pairs[scores >= config.near_threshold]
     return components(len(keys), pairs)
@@ -418,7 +429,7 @@ def _distinct_pairs(pairs: list[tuple[str, str]]) -> tuple[list[int], list[int]]
 
 def _links(
     rows: Sequence[Row], pairs: list[tuple[int, int]], slot: dict[int, int],
-    chars: sparse.csr_matrix, config: DedupConfig,
+    chars: sparse.csr_matrix, config: DedupConfig, workers: int,
 ) -> dict[int, DuplicateLink]:
     """The reason and similarity of each (representative, member) pair: the edit similarity of
     a near duplicate; for a paraphrase the share of the lighter text's weighted characters found
@@ -435,7 +446,8 @@ def _links(
     # of keys is compared once, through the first pair of rows that has it
     first, of_pending = _distinct_pairs([(rows[r].key, rows[d].key) for r, d in pending])
     reps, dups = ([pending[k][side] for k in first] for side in (0, 1))
-    edit = near_scores([rows[r].key for r in reps], [rows[d].key for d in dups], config.near_threshold)
+    edit = near_scores([rows[r].key for r in reps], [rows[d].key for d in dups], config.near_threshold,
+                       workers)
     slots = np.array([[slot[r], slot[d]] for r, d in zip(reps, dups, strict=True)], dtype=np.int64)
     contained = char_containment(chars, slots.reshape(-1, 2))
     edits, shares = edit.tolist(), contained.tolist()
@@ -448,13 +460,14 @@ def _links(
     return links
 
 
-def find_duplicates(rows: Sequence[Row], config: DedupConfig) -> dict[int, DuplicateLink]:
-    """Map each non-representative member of a duplicate group to its representative."""
+def find_duplicates(rows: Sequence[Row], config: DedupConfig, workers: int = 1) -> dict[int, DuplicateLink]:
+    """Map each non-representative member of a duplicate group to its representative; the
+    edit similarities of many pairs are computed on ``workers`` processes."""
     if len(rows) < 2:  # a lone idea (triage) has nothing to repeat
         return {}
     uniques, of_row = _unique_keys(rows)
     keys = [rows[i].key for i in uniques]
-    near = _near_groups(keys, config)
+    near = _near_groups(keys, config, workers)
     stand_ins = _stand_ins(near, keys)
     slot_of_label = {int(near[u]): k for k, u in enumerate(stand_ins)}
     para, chars = _paraphrase_groups([rows[uniques[u]] for u in stand_ins], config)
@@ -468,4 +481,4 @@ def find_duplicates(rows: Sequence[Row], config: DedupConfig) -> dict[int, Dupli
         if len(members) > 1:
             rep = _representative(members, rows)
             pairs.extend((rep, i) for i in members if i != rep)
-    return _links(rows, pairs, slot, chars, config)
+    return _links(rows, pairs, slot, chars, config, workers)

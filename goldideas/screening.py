@@ -11,15 +11,15 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from .analysis import Analysis as _Analysis
-from .analysis import Checks, analyse, check, lexicons_at
+from .analysis import Checks, analyse_and_redact, check, lexicons_at
 from .config import Config, ThemesConfig
 from .dedup import DuplicateLink, Row, find_duplicates
 from .errors import InputError
 from .io import read_suggestions, to_suggestions
-from .normalize import redact
+from .parallel import workers_for
 from .reasons import Reason, Status
 from .themes import LexiconThemes, load_themes
 from .topics import find_topics, rank_hot_topics
@@ -351,22 +351,22 @@ def _explain(
     return f"提出了具体、可操作的建议（质量分 {c.score:.2f}）{heat}"
 
 
-def _per_analysis(found: list[_Analysis], f: Callable[[_Analysis], T]) -> list[T]:
-    """``f`` of each row's analysis, computed once per distinct analysis."""
+def _per_analysis(
+    found: list[_Analysis], f: Callable[[_Analysis], T], wanted: Sequence[bool] | None = None
+) -> list[T | tuple[()]]:
+    """``f`` of each row's analysis, computed once per distinct analysis; ``()`` for the rows
+    not ``wanted`` (default: every row is)."""
     done: dict[int, T] = {}
-    out = []
-    for a in found:
+    out: list[T | tuple[()]] = []
+    for k, a in enumerate(found):
+        if wanted is not None and not wanted[k]:
+            out.append(())
+            continue
         value = done.get(id(a))
         if value is None:
             value = done[id(a)] = f(a)
         out.append(value)
     return out
-
-
-def _per_text(texts: list[str], f: Callable[[str], str]) -> list[str]:
-    """``f`` of each text, computed once per distinct text."""
-    done = {t: f(t) for t in dict.fromkeys(texts)}
-    return [done[t] for t in texts]
 
 
 Progress = Callable[[str, int, int], None]
@@ -412,14 +412,11 @@ def _screen(
 ) -> Screening:
     step = progress or (lambda stage, done, total: None)
     step(STAGES[0], 0, len(STAGES))
-    found = analyse(texts, config)
+    found, redacted = analyse_and_redact(texts, config)
     step(STAGES[1], 1, len(STAGES))
     naturals = [_natural(i) for i in ids]
-    rows = [
-        Row(key=a.key, words=a.words, order=(str(t), n))
-        for a, t, n in zip(found, times, naturals, strict=True)
-    ]
-    links = find_duplicates(rows, config.dedup)
+    rows = [Row(a.key, a.words, (str(t), n)) for a, t, n in zip(found, times, naturals, strict=True)]
+    links = find_duplicates(rows, config.dedup, workers_for(config, len(rows)))
     group_of = {i: link.representative for i, link in links.items()}
     sizes = Counter(group_of.get(i, i) for i in range(len(rows)))
     own, checks = own_verdicts(found, links, config)
@@ -430,27 +427,53 @@ def _screen(
     homes = {group_of[i] if f[0] is Status.DUPLICATE else i for i, f in enumerate(final) if f[0] in _THEMED}
     themes = assign_themes(found, config, texts, homes)
     step(STAGES[3], 3, len(STAGES))
+    # topics need the words of kept rows, hot topics those of the rows that lead their group
     lexicons = lexicons_at(config.quality.lexicons)
-    topic_words = _per_analysis(found, lambda a: tuple(lexicons.not_generic(a.words)))
+    wanted = [i not in links or f[0] is Status.KEPT for i, f in enumerate(final)]
+    topic_words = _per_analysis(found, lambda a: tuple(lexicons.not_generic(a.words)), wanted)
     topics, topic_records = assign_topics(topic_words, [f[0] for f in final], themes, sizes, naturals)
-    redacted = _per_text(texts, redact)
     step(STAGES[4], 4, len(STAGES))
+    verdicts = _verdicts(_Decided(ids, texts, redacted, found, links, final, checks, sizes),
+                         themes, topics)
+    step("完成", len(STAGES), len(STAGES))
+    return Screening(verdicts=verdicts, config=config, topic_words=tuple(topic_words),
+                     topic_records=tuple(topic_records))
+
+
+class _Decided(NamedTuple):
+    """What the stages found for every row, as the verdicts are written from it."""
+
+    ids: list[str]
+    texts: list[str]
+    redacted: list[str]
+    found: list[_Analysis]
+    links: dict[int, DuplicateLink]
+    final: list[Own]
+    checks: dict[str, Checks]
+    sizes: Counter[int]
+
+
+def _verdicts(
+    d: _Decided, themes: list[tuple[str, float]], topics: dict[int, tuple[str, str]]
+) -> tuple[Verdict, ...]:
+    duplicate, ids, sizes, no_topic = Status.DUPLICATE, d.ids, d.sizes, ("", "")
     verdicts = []
-    for i, (text, a) in enumerate(zip(texts, found, strict=True)):
-        link = links.get(i)
-        rep = group_of.get(i, i)
-        status, reasons = final[i]
+    for i, (text, a) in enumerate(zip(d.texts, d.found, strict=True)):
+        link = d.links.get(i)
+        rep = i if link is None else link.representative
+        status, reasons = d.final[i]
         # a duplicate is filed under its representative's theme and topic; rejected rows have none;
         # a kept row whose group is led by a rejected text keeps its own
-        home = rep if status is Status.DUPLICATE else i
-        theme, theme_confidence = themes[home] if status in _THEMED else ("", None)
-        topic_id, topic_label = topics.get(home, ("", "")) if status in _THEMED else ("", "")
+        home = rep if status is duplicate else i
+        themed = status in _THEMED
+        theme, theme_confidence = themes[home] if themed else ("", None)
+        topic_id, topic_label = topics.get(home, no_topic) if themed else no_topic
         # a duplicate's own text is not checked: it shows no score and no rule
-        c = checks.get(a.normalized) if status is not Status.DUPLICATE else None
+        c = d.checks.get(a.normalized) if status is not duplicate else None
         verdicts.append(
             Verdict(
                 id=ids[i], text=text, status=status, reasons=reasons,
-                duplicate_of=ids[rep] if status is Status.DUPLICATE else "",
+                duplicate_of=ids[rep] if status is duplicate else "",
                 group_id=ids[rep], group_size=sizes[rep],
                 similarity=link.similarity if link is not None else None,
                 quality_score=c.score if c is not None else None,
@@ -458,9 +481,7 @@ def _screen(
                 theme=theme, theme_confidence=theme_confidence,
                 topic_id=topic_id, topic_label=topic_label,
                 explanation=_explain(status, reasons, link, ids[rep], c, sizes[rep]),
-                text_redacted=redacted[i],
+                text_redacted=d.redacted[i],
             )
         )
-    step("完成", len(STAGES), len(STAGES))
-    return Screening(verdicts=tuple(verdicts), config=config, topic_words=tuple(topic_words),
-                     topic_records=tuple(topic_records))
+    return tuple(verdicts)

@@ -162,19 +162,6 @@ def test_the_collector_is_paused_while_screening_and_restored() -> None:
         gc.enable()
 
 
-def test_per_text_computes_each_distinct_text_once() -> None:
-    from goldideas.screening import _per_text
-
-    calls: list[str] = []
-
-    def upper(text: str) -> str:
-        calls.append(text)
-        return text.upper()
-
-    assert _per_text(["a", "b", "a"], upper) == ["A", "B", "A"]
-    assert calls == ["a", "b"]
-
-
 def test_forked_workers_give_the_same_verdicts(corpus: pd.DataFrame, corpus_screening: Screening) -> None:
     from goldideas.config import Config, RunConfig
 
