@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from .reasons import Status as Status
     from .reasons import Theme as Theme
     from .screening import Screening as Screening
-    from .screening import Verdict as Verdict
     from .screening import screen as screen
+    from .verdicts import Verdict as Verdict
 
 _HOME = {
     "Config": "config",
@@ -42,7 +42,7 @@ _HOME = {
     "Evaluation": "evaluate", "evaluate": "evaluate",
     "load_corpus": "io", "load_gold": "io", "read_suggestions": "io", "write_table": "io",
     "Reason": "reasons", "Status": "reasons", "Theme": "reasons",
-    "Screening": "screening", "Verdict": "screening", "screen": "screening",
+    "Screening": "screening", "Verdict": "verdicts", "screen": "screening",
 }
 
 __all__ = sorted([*_HOME, "__version__"])

@@ -12,7 +12,8 @@ import pandas as pd
 
 from .errors import InputError
 from .reasons import Status
-from .screening import Screening, Verdict
+from .screening import Screening
+from .verdicts import Verdict
 
 COLUMNS = ("id", "status", "note")
 

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from .errors import InputError
 from .reasons import Reason, Status, Theme
-from .screening import Screening, Verdict
+from .screening import Screening
 from .stamp import Stamp, make_stamp
+from .verdicts import Verdict
 
 _CSS = """
 body{font-family:"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif;margin:0;color:#222;background:#f6f7f9}

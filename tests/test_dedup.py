@@ -12,17 +12,16 @@ from goldideas.dedup import (
     chance_share,
     char_containment,
     char_vectors,
-    components,
     find_duplicates,
     group_vocabulary,
     heavier_share,
     join_groups,
     leader_groups,
-    near_scores,
     paraphrase_scores,
 )
 from goldideas.io import load_corpus
 from goldideas.minhash import band_pairs, signatures
+from goldideas.near import components, near_scores
 from goldideas.reasons import Reason, Status
 from goldideas.screening import screen
 

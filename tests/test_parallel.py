@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from goldideas.dedup import near_scores
 from goldideas.io import load_corpus
+from goldideas.near import near_scores
 from goldideas.parallel import fork_split
 
 
@@ -25,12 +25,12 @@ def test_a_split_computation_is_the_whole_one(workers: int, min_items: int) -> N
 
 def test_partial_ratios_on_two_processes_are_those_of_one(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Keys with a clause dropped or added score the same however their pairs are split."""
-    from goldideas import dedup
+    from goldideas import near
 
     texts = load_corpus()["text"].head(120).tolist()
     a = texts[:60] + [t[: len(t) * 3 // 4] for t in texts[60:]]
     b = [t[len(t) // 5 :] for t in texts[:60]] + texts[60:]
     alone = near_scores(a, b, 0.8, workers=1)
-    monkeypatch.setattr(dedup, "_MIN_PARTIAL_PAIRS", 10)
+    monkeypatch.setattr(near, "_MIN_PARTIAL_PAIRS", 10)
     assert np.array_equal(near_scores(a, b, 0.8, workers=2), alone)
     assert (alone > 0.5).any()
