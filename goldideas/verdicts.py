@@ -8,7 +8,7 @@ never checked.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import NamedTuple
 
 from .analysis import Analysis, Checks, check
@@ -43,6 +43,18 @@ class Verdict:
     text_redacted: str
     decided_by: str = "rule"  # "rule", or "staff" where an override decided
     note: str = ""
+
+
+_FIELDS = tuple(f.name for f in fields(Verdict))
+
+
+def new_verdict(*values: object) -> Verdict:
+    """``Verdict(*values)``, every field given, without the frozen dataclass's ``__setattr__``
+    per field (a frozen dataclass keeps its fields in ``__dict__``): three times faster, which
+    is a second of writing the verdicts of a million rows."""
+    verdict = object.__new__(Verdict)
+    verdict.__dict__.update(zip(_FIELDS, values, strict=True))
+    return verdict
 
 
 Own = tuple[Status, tuple[Reason, ...]]
@@ -143,17 +155,13 @@ def write_verdicts(
         # a duplicate's own text is not checked: it shows no score and no rule
         c = d.checks.get(a.normalized) if status is not duplicate else None
         verdicts.append(
-            Verdict(
-                id=ids[i], text=text, status=status, reasons=reasons,
-                duplicate_of=ids[rep] if status is duplicate else "",
-                group_id=ids[rep], group_size=sizes[rep],
-                similarity=link.similarity if link is not None else None,
-                quality_score=c.score if c is not None else None,
-                compliance_rule=c.hit.citation if c is not None and c.hit is not None else "",
-                theme=theme, theme_confidence=theme_confidence,
-                topic_id=topic_id, topic_label=topic_label,
-                explanation=_explain(status, reasons, link, ids[rep], c, sizes[rep]),
-                text_redacted=d.redacted[i],
+            new_verdict(
+                ids[i], text, status, reasons, ids[rep] if status is duplicate else "", ids[rep],
+                sizes[rep], link.similarity if link is not None else None,
+                c.score if c is not None else None,
+                c.hit.citation if c is not None and c.hit is not None else "",
+                theme, theme_confidence, topic_id, topic_label,
+                _explain(status, reasons, link, ids[rep], c, sizes[rep]), d.redacted[i], "rule", "",
             )
         )
     return tuple(verdicts)

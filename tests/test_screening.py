@@ -168,3 +168,19 @@ def test_forked_workers_give_the_same_verdicts(corpus: pd.DataFrame, corpus_scre
     config = Config(run=RunConfig(workers=2, parallel_min_texts=1))
     parallel = screen(corpus, config)
     pd.testing.assert_frame_equal(parallel.to_frame(), corpus_screening.to_frame())
+
+
+def test_a_verdict_written_fast_is_the_verdict(corpus_screening: Screening) -> None:
+    """new_verdict gives what the dataclass gives, and it stays frozen."""
+    import dataclasses
+
+    from goldideas.verdicts import Verdict, new_verdict
+
+    for v in corpus_screening.verdicts[:50]:
+        values = [getattr(v, f.name) for f in dataclasses.fields(Verdict)]
+        fast = new_verdict(*values)
+        assert fast == Verdict(*values) and repr(fast) == repr(Verdict(*values))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            fast.status = v.status  # type: ignore[misc]
+    with pytest.raises(ValueError, match="zip"):
+        new_verdict("too", "few")
