@@ -363,9 +363,17 @@ def _links(
     a near duplicate; for a paraphrase the share of the lighter text's weighted characters found
     in the other (:func:`char_containment`, what the decision rests on), or the edit similarity
     where that is higher."""
+    # links are immutable: one object for each representative, reason and similarity
+    made: dict[tuple[int, Reason, float], DuplicateLink] = {}
+
+    def link(rep: int, reason: Reason, similarity: float) -> DuplicateLink:
+        found = made.get((rep, reason, similarity))
+        if found is None:
+            found = made[(rep, reason, similarity)] = DuplicateLink(rep, reason, similarity)
+        return found
+
     links = {
-        dup: DuplicateLink(rep, Reason.EXACT_DUPLICATE, 1.0)
-        for rep, dup in pairs if rows[rep].key == rows[dup].key
+        dup: link(rep, Reason.EXACT_DUPLICATE, 1.0) for rep, dup in pairs if rows[rep].key == rows[dup].key
     }
     pending = [(rep, dup) for rep, dup in pairs if dup not in links]
     if not pending:
@@ -382,9 +390,9 @@ def _links(
     for (rep, dup), k in zip(pending, of_pending, strict=True):
         e, c = edits[k], shares[k]
         if e >= config.near_threshold:
-            links[dup] = DuplicateLink(rep, Reason.NEAR_DUPLICATE, round(e, 3))
+            links[dup] = link(rep, Reason.NEAR_DUPLICATE, round(e, 3))
         else:
-            links[dup] = DuplicateLink(rep, Reason.PARAPHRASE, round(max(c, e), 3))
+            links[dup] = link(rep, Reason.PARAPHRASE, round(max(c, e), 3))
     return links
 
 
