@@ -216,6 +216,22 @@ def test_formulas_are_neutralised_in_csv_and_xlsx(tmp_path: Path) -> None:
         assert cell == "'=HYPERLINK(\"http://evil\")"  # inert, and still readable
 
 
+@pytest.mark.parametrize(
+    "column",
+    [["=1", None, "建议", "+1", "-", "@a", "\t制表", "\r回车"], [None, None], [1, "=x", None, 2.5], ["建议", "开通"]],
+    ids=["texts-and-none", "all-none", "mixed-types", "nothing-risky"],
+)
+def test_only_cells_that_start_like_a_formula_change(column: list[object]) -> None:
+    """safe_for_spreadsheet changes what neutralise_formula changes, and nothing else."""
+    from goldideas.io import neutralise_formula, safe_for_spreadsheet
+
+    frame = pd.DataFrame({"c": pd.Series(column, dtype=object), "s": [str(v) for v in column]})
+    out = safe_for_spreadsheet(frame)
+    assert out["c"].tolist() == [neutralise_formula(v) for v in column]
+    assert out["s"].tolist() == [neutralise_formula(str(v)) for v in column]
+    assert frame["c"].tolist() == column  # the input is left as it was
+
+
 def test_the_same_input_gives_byte_identical_output(tmp_path: Path) -> None:
     """Below its stamp line (which holds the time of the run), a re-run's CSV is the same."""
     outputs = []
