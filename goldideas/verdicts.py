@@ -141,11 +141,14 @@ def write_verdicts(
     """A verdict for every row, in input order, with its theme and topic (``themes`` by row,
     ``topics`` by the rows that have one)."""
     duplicate, ids, sizes, no_topic = Status.DUPLICATE, d.ids, d.sizes, ("", "")
+    links, final, checks, redacted = d.links, d.final, d.checks, d.redacted
+    # a duplicate's explanation is its link's (links are shared): one string for all its copies
+    told: dict[int, str] = {}
     verdicts = []
     for i, (text, a) in enumerate(zip(d.texts, d.found, strict=True)):
-        link = d.links.get(i)
+        link = links.get(i)
         rep = i if link is None else link.representative
-        status, reasons = d.final[i]
+        status, reasons = final[i]
         # a duplicate is filed under its representative's theme and topic; rejected rows have none;
         # a kept row whose group is led by a rejected text keeps its own
         home = rep if status is duplicate else i
@@ -153,15 +156,20 @@ def write_verdicts(
         theme, theme_confidence = themes[home] if themed else ("", None)
         topic_id, topic_label = topics.get(home, no_topic) if themed else no_topic
         # a duplicate's own text is not checked: it shows no score and no rule
-        c = d.checks.get(a.normalized) if status is not duplicate else None
+        c = checks.get(a.normalized) if status is not duplicate else None
+        if status is duplicate and link is not None:
+            explanation = told.get(id(link))
+            if explanation is None:
+                explanation = told[id(link)] = _explain(status, reasons, link, ids[rep], c, sizes[rep])
+        else:
+            explanation = _explain(status, reasons, link, ids[rep], c, sizes[rep])
         verdicts.append(
             new_verdict(
                 ids[i], text, status, reasons, ids[rep] if status is duplicate else "", ids[rep],
                 sizes[rep], link.similarity if link is not None else None,
                 c.score if c is not None else None,
                 c.hit.citation if c is not None and c.hit is not None else "",
-                theme, theme_confidence, topic_id, topic_label,
-                _explain(status, reasons, link, ids[rep], c, sizes[rep]), d.redacted[i], "rule", "",
+                theme, theme_confidence, topic_id, topic_label, explanation, redacted[i], "rule", "",
             )
         )
     return tuple(verdicts)
