@@ -40,7 +40,7 @@ _CHUNK = 2048
 
 
 class Row(NamedTuple):
-    """What dedup needs of one row (a named tuple: a million of them are made in a second)."""
+    """What dedup needs of one row (a named tuple: made five times faster than a frozen dataclass)."""
 
     key: str  # content without punctuation or spaces
     words: tuple[str, ...]  # content words

@@ -68,18 +68,14 @@ class Screening:
 
         if not self.verdicts:
             return pd.DataFrame.from_records([], columns=COLUMNS)
-        columns: dict[str, list[object]] = {name: [] for name in COLUMNS}
-        codes: dict[tuple[Reason, ...], str] = {}
-        for name in COLUMNS:  # column by column: a dict per row took 2.4 times as long (20k rows)
-            if name not in ("status", "reasons"):
-                columns[name] = [getattr(v, name) for v in self.verdicts]
+        verdicts = self.verdicts
+        # column by column: a dict per row took 2.4 times as long (20k rows)
+        columns = {name: [getattr(v, name) for v in verdicts] for name in COLUMNS
+                   if name not in ("status", "reasons")}
         value = {status: status.value for status in Status}
-        columns["status"] = [value[v.status] for v in self.verdicts]
-        for v in self.verdicts:
-            joined = codes.get(v.reasons)
-            if joined is None:
-                joined = codes[v.reasons] = ";".join(r.value for r in v.reasons)
-            columns["reasons"].append(joined)
+        columns["status"] = [value[v.status] for v in verdicts]
+        codes = {reasons: ";".join(r.value for r in reasons) for reasons in {v.reasons for v in verdicts}}
+        columns["reasons"] = [codes[v.reasons] for v in verdicts]
         return pd.DataFrame(columns, columns=COLUMNS)
 
     @classmethod
@@ -196,8 +192,6 @@ _NUMERIC_ID = re.compile(r"(\d+)")
 
 def _natural(identifier: str) -> str:
     return _NUMERIC_ID.sub(lambda m: m.group(1).zfill(12), identifier)
-
-
 
 
 @lru_cache(maxsize=4)
