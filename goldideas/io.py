@@ -243,6 +243,12 @@ def _require_column(frame: pd.DataFrame, name: str, source: str) -> None:
 
 
 def _as_text(column: pd.Series) -> pd.Series:
+    """Each cell as text, missing ones empty; a column of strings without a gap is itself (a
+    million cells through Python took a second)."""
+    import pandas as pd
+
+    if isinstance(column.dtype, pd.StringDtype) and not column.isna().any():
+        return column
     return column.map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else str(v))
 
 
@@ -297,7 +303,7 @@ def to_suggestions(
     if id_column is not None:
         _require_column(frame, id_column, source)
         ids = _as_text(frame[id_column]).str.strip()
-        empty = [str(i + 1) for i, v in enumerate(ids) if not v]
+        empty = [str(i + 1) for i, v in enumerate(ids.tolist()) if not v]
         if empty:
             shown = ", ".join(empty[:5]) + (" …" if len(empty) > 5 else "")
             raise InputError(
@@ -314,7 +320,9 @@ def to_suggestions(
     else:
         times = pd.Series([""] * len(frame), index=frame.index)
     id_list = ids.tolist()
-    repeated = pd.Series(id_list)[pd.Series(id_list).duplicated()].unique().tolist()
+    repeated = [] if len(set(id_list)) == len(id_list) else (
+        pd.Series(id_list)[pd.Series(id_list).duplicated()].unique().tolist()
+    )
     if repeated and make_ids_unique:
         id_list = unique_ids(id_list)
     elif repeated:
