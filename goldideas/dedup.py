@@ -302,8 +302,27 @@ def join_groups(
     return joined
 
 
-def _representative(members: list[int], rows: Sequence[Row]) -> int:
-    return min(members, key=lambda i: (-len(rows[i].key), rows[i].order))
+def _member_pairs(
+    label: np.ndarray, rows: Sequence[Row], of_row: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(representative, member) rows of each group of two or more: ``label`` is the group of
+    each row whose key is not empty (``of_row`` >= 0). Groups come in the order of their first
+    row, members in row order; the representative is the most informative member (the longest
+    key), ties to the earliest (``Row.order``)."""
+    valid = np.flatnonzero(of_row >= 0)
+    _, first, counts = np.unique(label, return_index=True, return_counts=True)
+    members = valid[np.argsort(label, kind="stable")]  # grouped by label, each in row order
+    starts = np.cumsum(counts) - counts
+    reps: list[int] = []
+    dups: list[int] = []
+    by_first = np.argsort(first, kind="stable")
+    for g in by_first[counts[by_first] > 1].tolist():
+        group = members[starts[g] : starts[g] + counts[g]].tolist()
+        informative = [(-len(rows[i].key), rows[i].order) for i in group]
+        rep = group[informative.index(min(informative))]
+        reps.extend([rep] * (len(group) - 1))
+        dups.extend(i for i in group if i != rep)
+    return np.asarray(reps, dtype=np.int64), np.asarray(dups, dtype=np.int64)
 
 
 def _unique_keys(rows: Sequence[Row]) -> tuple[list[int], np.ndarray]:
@@ -341,28 +360,15 @@ def _stand_ins(near: np.ndarray, keys: list[str]) -> list[int]:
     return [best[label] for label in sorted(best)]
 
 
-def _distinct_pairs(pairs: list[tuple[str, str]]) -> tuple[list[int], list[int]]:
-    """The position of the first occurrence of each distinct pair, and for each pair the index
-    of its distinct pair in that list."""
-    index: dict[tuple[str, str], int] = {}
-    first: list[int] = []
-    of_pair = []
-    for position, pair in enumerate(pairs):
-        k = index.setdefault(pair, len(first))
-        if k == len(first):
-            first.append(position)
-        of_pair.append(k)
-    return first, of_pair
-
-
 def _links(
-    rows: Sequence[Row], pairs: list[tuple[int, int]], slot: dict[int, int],
+    keys: list[str], reps: np.ndarray, dups: np.ndarray, of_row: np.ndarray, slot: np.ndarray,
     chars: sparse.csr_matrix, config: DedupConfig, workers: int,
 ) -> dict[int, DuplicateLink]:
-    """The reason and similarity of each (representative, member) pair: the edit similarity of
-    a near duplicate; for a paraphrase the share of the lighter text's weighted characters found
-    in the other (:func:`char_containment`, what the decision rests on), or the edit similarity
-    where that is higher."""
+    """The reason and similarity of each (representative, member) pair of rows: the edit
+    similarity of a near duplicate; for a paraphrase the share of the lighter text's weighted
+    characters found in the other (:func:`char_containment`, what the decision rests on), or
+    the edit similarity where that is higher. ``of_row``: each row's key (into ``keys``),
+    ``slot``: each key's row of ``chars``."""
     # links are immutable: one object for each representative, reason and similarity
     made: dict[tuple[int, Reason, float], DuplicateLink] = {}
 
@@ -372,27 +378,28 @@ def _links(
             found = made[(rep, reason, similarity)] = DuplicateLink(rep, reason, similarity)
         return found
 
-    links = {
-        dup: link(rep, Reason.EXACT_DUPLICATE, 1.0) for rep, dup in pairs if rows[rep].key == rows[dup].key
-    }
-    pending = [(rep, dup) for rep, dup in pairs if dup not in links]
-    if not pending:
+    key_rep, key_dup = of_row[reps], of_row[dups]
+    exact = key_rep == key_dup
+    links = {dup: link(rep, Reason.EXACT_DUPLICATE, 1.0)
+             for rep, dup in zip(reps[exact].tolist(), dups[exact].tolist(), strict=True)}
+    pending = np.flatnonzero(~exact)
+    if not len(pending):
         return links
-    # rows with equal keys score the same (a key also fixes the row of ``vectors``): each pair
-    # of keys is compared once, through the first pair of rows that has it
-    first, of_pending = _distinct_pairs([(rows[r].key, rows[d].key) for r, d in pending])
-    reps, dups = ([pending[k][side] for k in first] for side in (0, 1))
-    edit = near_scores([rows[r].key for r in reps], [rows[d].key for d in dups], config.near_threshold,
-                       workers)
-    slots = np.array([[slot[r], slot[d]] for r, d in zip(reps, dups, strict=True)], dtype=np.int64)
-    contained = char_containment(chars, slots.reshape(-1, 2))
-    edits, shares = edit.tolist(), contained.tolist()
-    for (rep, dup), k in zip(pending, of_pending, strict=True):
-        e, c = edits[k], shares[k]
-        if e >= config.near_threshold:
-            links[dup] = link(rep, Reason.NEAR_DUPLICATE, round(e, 3))
-        else:
-            links[dup] = link(rep, Reason.PARAPHRASE, round(max(c, e), 3))
+    # rows with equal keys score the same, and a pair of keys has one representative (keys
+    # fix the group): each pair of keys is compared and linked once
+    _, first, of_pending = np.unique(key_rep[pending] * len(keys) + key_dup[pending],
+                                     return_index=True, return_inverse=True)
+    rep_keys, dup_keys = key_rep[pending[first]], key_dup[pending[first]]
+    edit = near_scores([keys[u] for u in rep_keys.tolist()], [keys[u] for u in dup_keys.tolist()],
+                       config.near_threshold, workers)
+    contained = char_containment(chars, np.column_stack([slot[rep_keys], slot[dup_keys]]))
+    made_for_pair = [
+        link(rep, Reason.NEAR_DUPLICATE, round(e, 3)) if e >= config.near_threshold
+        else link(rep, Reason.PARAPHRASE, round(max(c, e), 3))
+        for rep, e, c in zip(reps[pending[first]].tolist(), edit.tolist(), contained.tolist(), strict=True)
+    ]
+    links.update(zip(dups[pending].tolist(), [made_for_pair[k] for k in of_pending.ravel().tolist()],
+                     strict=True))
     return links
 
 
@@ -405,16 +412,8 @@ def find_duplicates(rows: Sequence[Row], config: DedupConfig, workers: int = 1) 
     keys = [rows[i].key for i in uniques]
     near = near_groups(keys, config, workers)
     stand_ins = _stand_ins(near, keys)
-    slot_of_label = {int(near[u]): k for k, u in enumerate(stand_ins)}
     para, chars = _paraphrase_groups([rows[uniques[u]] for u in stand_ins], config)
-    # slot: the row of ``vectors`` that stands for a row's near group
-    slot = {i: slot_of_label[int(near[u])] for i, u in enumerate(of_row.tolist()) if u >= 0}
-    groups: dict[int, list[int]] = {}
-    for i, k in slot.items():
-        groups.setdefault(int(para[k]), []).append(i)
-    pairs: list[tuple[int, int]] = []
-    for members in groups.values():
-        if len(members) > 1:
-            rep = _representative(members, rows)
-            pairs.extend((rep, i) for i in members if i != rep)
-    return _links(rows, pairs, slot, chars, config, workers)
+    # slot: the row of ``chars`` that stands for a key's near group (stand-ins in label order)
+    slot = np.searchsorted(np.unique(near), near)
+    reps, dups = _member_pairs(para[slot[of_row[of_row >= 0]]], rows, of_row)
+    return _links(keys, reps, dups, of_row, slot, chars, config, workers)

@@ -250,12 +250,34 @@ def test_same_service_different_measures_are_both_kept(a: str, b: str) -> None:
     assert [v.status for v in screen([a, b]).verdicts] == [Status.KEPT, Status.KEPT]
 
 
-def test_distinct_pairs_index_the_first_occurrence() -> None:
-    from goldideas.dedup import _distinct_pairs
+def test_groups_are_listed_by_their_first_row_and_led_by_their_longest_key() -> None:
+    """Members in row order; the representative has the longest key, ties to the earliest."""
+    from goldideas.dedup import _member_pairs
 
-    first, of_pair = _distinct_pairs([("a", "b"), ("a", "c"), ("a", "b"), ("b", "a")])
-    assert first == [0, 1, 3]
-    assert of_pair == [0, 1, 0, 2]
+    keys_and_order = [("abc", "0002"), ("", "0009"), ("abcd", "0003"), ("xy", "0004"), ("abcd", "0001"),
+                      ("xyz", "0005")]
+    group_rows = [Row(key, (), ("", n)) for key, n in keys_and_order]
+    of_row = np.array([0, -1, 1, 2, 1, 3])  # the empty key has no group
+    reps, dups = _member_pairs(np.array([7, 7, 3, 7, 3]), group_rows, of_row)
+    assert reps.tolist() == [4, 4, 5] and dups.tolist() == [0, 2, 3]
+
+
+def test_each_pair_of_keys_is_scored_and_linked_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from goldideas import dedup
+
+    scored: list[int] = []
+
+    def scores(a, b, enough, workers):  # type: ignore[no-untyped-def]
+        scored.append(len(a))
+        return near_scores(a, b, enough, workers)
+
+    monkeypatch.setattr(dedup, "near_scores", scores)
+    keys = ["建议不动产登记中心开通周末网上预约服务", "建议不动产登记开通周末预约服务"]
+    chars = char_vectors([Row(k, (k,), ("", "1")) for k in keys])
+    links = dedup._links(keys, np.array([0, 0, 0]), np.array([1, 2, 3]), np.array([0, 1, 1, 1]),
+                         np.array([0, 1]), chars, DedupConfig(), 1)
+    assert scored == [1] and links[1] is links[2] is links[3]
+    assert links[1].representative == 0 and links[1].reason is Reason.NEAR_DUPLICATE
 
 
 # a popular idea said twice (0, 1), a third, colloquial wording (2) that shares less than 70%
