@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from goldideas import Screening, screen
 from goldideas.errors import ModelError
 from goldideas.evaluate import evaluate
-from goldideas.themes import LexiconThemes, ThemeSpec, load_themes, seed_scores
+from goldideas.themes import LexiconThemes, ThemeSpec, _trie_pattern, load_themes, seed_scores
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +34,23 @@ def test_a_seed_inside_a_longer_matched_seed_does_not_count() -> None:
     scores = seed_scores(["推行告知承诺制"], themes)
     assert scores[0, ids.index("gov_services")] == themes[ids.index("gov_services")].seeds["告知承诺"]
     assert scores[0, ids.index("rule_of_law_credit")] == 0
+
+
+_PIECES = "公积金提取告知承诺，"
+
+
+@given(
+    words=st.lists(st.text(alphabet=_PIECES[:-1], min_size=1, max_size=4), min_size=1, max_size=12, unique=True),
+    text=st.text(alphabet=_PIECES, max_size=40),
+)
+def test_the_seed_trie_finds_what_the_seeds_longest_first_find(words: list[str], text: str) -> None:
+    """The trie is only faster: at each position it takes the longest seed, as the alternation did."""
+    longest_first = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    assert re.findall(_trie_pattern(words), text) == re.findall(longest_first, text)
+
+
+def test_the_seed_trie_of_no_words_matches_nothing() -> None:
+    assert re.findall(_trie_pattern([]), "任何文字") == []
 
 
 def test_seed_scores_of_a_taxonomy_without_seeds_are_zero() -> None:
