@@ -115,6 +115,24 @@ def test_clear_suggestions_get_their_theme(text: str, theme: str) -> None:
     assert screen([text]).verdicts[0].theme == theme
 
 
+@pytest.mark.parametrize(
+    ("text", "theme"),
+    [
+        pytest.param("建议在各景区设立游客投诉站，投诉一小时内响应，强制购物的查实后通报曝光", "livability_culture",
+                     id="tourist-complaints"),
+        pytest.param("建议对供热不达标的小区开通投诉举报电话，查实的通报曝光", "factor_supply", id="heating-complaints"),
+        pytest.param("建议对孵化器开通投诉举报渠道，对骗取补贴的追责", "innovation_entrepreneurship",
+                     id="incubator-complaints"),
+        # with no other subject named, complaint handling is the subject itself
+        pytest.param("建议投诉举报电话二十四小时有人接听，查实的通报追责", "rule_of_law_credit", id="complaint-line"),
+    ],
+)
+def test_how_a_measure_is_enforced_does_not_decide_its_theme(text: str, theme: str) -> None:
+    """A complaint line, an inquiry, a public notice (投诉、举报、整治、通报、追责) serve every theme's
+    proposals: the service they watch over decides, as for a window or an online service."""
+    assert screen([text]).verdicts[0].theme == theme
+
+
 def test_duplicates_share_their_representative_theme(corpus_screening: Screening) -> None:
     frame = corpus_screening.to_frame().set_index("id")
     dups = frame[frame["status"] == "duplicate"]
@@ -129,9 +147,9 @@ def test_only_kept_and_duplicate_rows_get_a_theme(corpus_screening: Screening) -
 
 
 def test_corpus_theme_quality_does_not_regress(corpus_screening: Screening, gold: pd.DataFrame) -> None:
-    """Measured 0.814 macro-F1 (README); this guard catches a broken taxonomy or model."""
+    """Measured 0.822 macro-F1 (README); this guard catches a broken taxonomy or model."""
     result = evaluate(corpus_screening.to_frame(), gold)
-    assert result.theme_macro_f1 is not None and result.theme_macro_f1 >= 0.78
+    assert result.theme_macro_f1 is not None and result.theme_macro_f1 >= 0.80
 
 
 def test_only_the_rows_asked_for_get_a_theme() -> None:
