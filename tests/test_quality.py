@@ -60,6 +60,44 @@ def test_concrete_proposals_are_kept(text: str) -> None:
     assert screen([text]).verdicts[0].status is Status.KEPT
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("图书馆的自习室晚上能开到十点吗？", id="can-it-question"),
+        pytest.param("有没有办法让个体户在街道就能领发票？", id="is-there-a-way"),
+        pytest.param("怎么不考虑把公证处的业务搬到网上？", id="why-not"),
+        pytest.param("办证大厅的叫号屏太小了，换块大点的吧。", id="imperative-ba-after-complaint"),
+        pytest.param("快递车进小区老被拦，物业应统一划个临时停靠点。", id="subject-should"),
+        pytest.param("建议把企业开办时间压缩到两个工作日。", id="quantity-is-the-measure"),
+        pytest.param("建议把驻村干部的工作业绩与村集体增收挂钩。", id="off-topic-word-across-two-words"),
+        pytest.param("建议宠物医院的诊疗收费标准向社会公示。", id="off-topic-word-inside-a-service"),
+    ],
+)
+def test_requests_in_everyday_forms_are_kept(text: str) -> None:
+    assert screen([text]).verdicts[0].status is Status.KEPT
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        pytest.param("上个月在窗口排了一上午队，轮到我的时候系统又坏了。", Reason.NO_PROPOSAL,
+                     id="short-account-no-cue"),
+        pytest.param("交了三年的社保，转回老家的时候又要重新开证明，心真累。", Reason.NO_PROPOSAL,
+                     id="short-account-with-a-feeling"),
+        pytest.param("创业这几年，贷款难、招人难、回款难，说实话已经看不到希望。", Reason.NO_PROPOSAL,
+                     id="hope-as-a-noun-is-no-cue"),
+        pytest.param("办个食品经营许可跑了三趟，每次都说缺材料，真是太折腾人了。", Reason.NO_PROPOSAL,
+                     id="exclamation"),
+        pytest.param("我前女友总在背后说我坏话，朋友们都被她带偏了，我该怎么办？", Reason.OFF_TOPIC,
+                     id="plea-to-readers"),
+    ],
+)
+def test_accounts_and_private_matters_are_too_simple(text: str, reason: Reason) -> None:
+    verdict = screen([text]).verdicts[0]
+    assert verdict.status is Status.TOO_SIMPLE
+    assert verdict.reasons == (reason,)
+
+
 def test_lexicon_counts_by_first_character_match_a_plain_scan() -> None:
     """Looking only for words whose first character is in the text counts the same."""
     from goldideas.io import load_corpus, model_path
@@ -69,7 +107,7 @@ def test_lexicon_counts_by_first_character_match_a_plain_scan() -> None:
     lex = load_lexicons(model_path("quality.toml"))
     for text in [*load_corpus()["text"].head(300), "", "建议建议", "x"]:
         key = normalize(text).key
-        for name in ("proposal_cues", "off_topic", "objects", "complaint_cues"):
+        for name in ("proposal_cues", "off_topic", "objects", "complaint_cues", "measures"):
             for stop in (1, 2, 5):
                 assert lex.count(name, key, stop) == _count(getattr(lex, name), key, stop)
                 assert lex.count(name, key, stop, frozenset(key)) == _count(getattr(lex, name), key, stop)
@@ -92,3 +130,19 @@ def test_first_characters_files_words_and_keeps_repeats() -> None:
     from goldideas.quality import first_characters
 
     assert first_characters(["税费", "税", "社保", "税费"]) == {"税": ("税费", "税", "税费"), "社": ("社保",)}
+
+
+def test_a_lexicon_file_without_measures_still_loads(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Staff lexicons written before `measures` existed keep working; a wrong type is named."""
+    from goldideas.errors import ModelError
+    from goldideas.io import model_path
+    from goldideas.quality import load_lexicons
+
+    text = model_path("quality.toml").read_text(encoding="utf-8")
+    older = tmp_path / "older.toml"
+    older.write_text(text[: text.index("measures = [")], encoding="utf-8")
+    assert load_lexicons(older).measures == ()
+    broken = tmp_path / "broken.toml"
+    broken.write_text(text[: text.index("measures = [")] + 'measures = "开通"\n', encoding="utf-8")
+    with pytest.raises(ModelError, match="measures must be a list of words"):
+        load_lexicons(broken)
