@@ -27,7 +27,7 @@ _PROPOSAL_CUE = re.compile(
     r"就该|干脆|必须|要|提个|想法|思路|让|别|统统|以后|只准|一律|凡是|不就|怎么了|"
     # an opinion ("我觉得不用给保洁交社保"), "why not" ("倒不如……", "何不……"), or the gain the writer
     # expects from a bare statement of the measure ("给本地企业加5分，这样才能留住产业链")
-    r"我觉得|我认为|个人认为|个人觉得|个人意见|依我看|在我看来|我主张|倡议|"
+    r"我觉得|我认为|个人认为|个人觉得|个人意见|依我看|在我看来|我主张|倡议|(有|提|出)个(办法|主意|点子)|我看(?!到|见|了)|"
     r"倒不如|不如(改|把|直接|就)|何不|索性|这样(才|就|也)能|这么做才|为好|为宜"
 )
 # "…说不交就停气", "…扬言谁不交就停水": the writer reports what someone else threatened
