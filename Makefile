@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench check rulebook-index clean
+.PHONY: demo test lint bench check rulebook-index compliance-model clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,3 +37,8 @@ rulebook-index: $(STAMP)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+
+# after an edit of the hand-written cases: retrain the learned compliance model (about a minute);
+# the fifth fresh batch is held back, as a measure of unseen wording
+compliance-model: $(STAMP)
+	$(PY) -c "from goldideas.compliance import load_rulebook; from goldideas.compliance_model import train_compliance_model; print(train_compliance_model('tests/data', 'models', load_rulebook('models/compliance.toml'), held_back=['compliance_cases_fresh5.csv']))"

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .compliance import ComplianceHit, Rulebook, check_compliance, load_rulebook
+from .compliance_model import ComplianceModel, load_compliance_model, second_opinions
 from .config import Config
 from .io import model_path
 from .normalize import normalize, redact
@@ -45,6 +46,26 @@ class Checks(NamedTuple):
 def rulebook_at(path: str) -> Rulebook:
     """The rulebook of a config (empty: the shipped one), loaded once per process."""
     return load_rulebook(path or model_path("compliance.toml"))
+
+
+@lru_cache(maxsize=1)
+def compliance_model() -> ComplianceModel:
+    """The shipped learned compliance model, loaded once per process."""
+    return load_compliance_model(model_path("compliance_model.json"))
+
+
+def check_texts(found: Sequence[Analysis], rulebook: Rulebook, config: Config) -> list[ComplianceHit | None]:
+    """The rulebook's verdict on each text, else the learned model's second opinion on its
+    content (greetings, signatures and contact details set aside)."""
+    window = config.compliance.negation_window_chars
+    hits = [check_compliance(a.normalized, rulebook, window) for a in found]
+    if config.compliance.learned == "on" and rulebook.learned:
+        unsettled = [i for i, hit in enumerate(hits) if hit is None]
+        opinions = second_opinions([found[i].content for i in unsettled], compliance_model(), rulebook,
+                                   config.compliance.learned_min_probability, window)
+        for i, hit in zip(unsettled, opinions, strict=True):
+            hits[i] = hit
+    return hits
 
 
 @lru_cache(maxsize=4)
@@ -91,12 +112,10 @@ def _check_chunk(found: Sequence[Analysis], config: Config) -> list[Checks]:
     """Compliance and quality of analysed texts."""
     rulebook = rulebook_at(config.compliance.rulebook)
     lexicons = lexicons_at(config.quality.lexicons)
-    window = config.compliance.negation_window_chars
     out = []
-    for a in found:
+    for a, hit in zip(found, check_texts(found, rulebook, config), strict=True):
         features = extract_features(a.key, a.words, lexicons, a.normalized)
         quality = assess_quality(features, a.key, config.quality)
-        hit = check_compliance(a.normalized, rulebook, window)
         out.append(Checks(hit, quality.score, quality.reason, quality.note))
     return out
 

@@ -27,7 +27,7 @@ _PROPOSAL_CUE = re.compile(
     r"就该|干脆|必须|要|提个|想法|思路|让|别|统统|以后|只准|一律|凡是|不就|怎么了|"
     # an opinion ("我觉得不用给保洁交社保"), "why not" ("倒不如……", "何不……"), or the gain the writer
     # expects from a bare statement of the measure ("给本地企业加5分，这样才能留住产业链")
-    r"我觉得|我认为|个人认为|个人觉得|个人意见|依我看|在我看来|我主张|倡议|"
+    r"我觉得|我认为|个人认为|个人觉得|个人意见|依我看|在我看来|我主张|倡议|(有|提|出)个(办法|主意|点子)|我看(?!到|见|了)|"
     r"倒不如|不如(改|把|直接|就)|何不|索性|这样(才|就|也)能|这么做才|为好|为宜"
 )
 # "…说不交就停气", "…扬言谁不交就停水": the writer reports what someone else threatened
@@ -117,6 +117,8 @@ class Rulebook:
     # characters (one, for a prefix of one): gram → ((prefix, pattern), ...)
     triggers: dict[str, tuple[tuple[str, Candidate], ...]] | None = None
     always: tuple[Candidate, ...] = ()
+    # [[learned]]: what a verdict of the learned model cites, one entry per reason (no patterns)
+    learned: tuple[Rule, ...] = ()
 
     @cached_property
     def _gram_finders(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -217,6 +219,7 @@ class ComplianceHit:
     span: str
     start: int
     end: int
+    confidence: float | None = None  # set where the learned model, not a pattern, gave the verdict
 
     @property
     def citation(self) -> str:
@@ -224,8 +227,8 @@ class ComplianceHit:
         return f"{self.rule_id} {'、'.join(self.laws)}"
 
 
-def _parse_rule(raw: dict[str, object], where: str, checked: bool = False) -> Rule:
-    for key in ("id", "reason", "laws", "explanation", "patterns"):
+def _parse_rule(raw: dict[str, object], where: str, checked: bool = False, learned: bool = False) -> Rule:
+    for key in ("id", "reason", "laws", "explanation", *(() if learned else ("patterns",))):
         if key not in raw:
             raise ModelError(f"{where}: missing {key!r}")
     reason_code = str(raw["reason"])
@@ -242,7 +245,7 @@ def _parse_rule(raw: dict[str, object], where: str, checked: bool = False) -> Ru
             raise ModelError(f"{where}: {key} must be a list of strings")
         return value
 
-    if not strings("patterns") or not strings("laws"):
+    if (not learned and not strings("patterns")) or not strings("laws"):
         raise ModelError(f"{where}: patterns and laws must not be empty")
     return Rule(
         id=str(raw["id"]),
@@ -300,7 +303,9 @@ def load_rulebook(path: str | Path) -> Rulebook:
     rules = []
     for index, raw in enumerate(raw_rules, start=1):
         rules.append(_parse_rule(raw, f"{path}: rule {index} ({raw.get('id', '?')})", indexed is not None))
-    ids = [r.id for r in rules]
+    learned = tuple(_parse_rule(raw, f"{path}: learned {index} ({raw.get('id', '?')})", learned=True)
+                    for index, raw in enumerate(data.get("learned", []), start=1))
+    ids = [r.id for r in (*rules, *learned)]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
         raise ModelError(f"{path}: rule ids repeated: {', '.join(repeated)}")
@@ -311,6 +316,7 @@ def load_rulebook(path: str | Path) -> Rulebook:
         stop_cues=tuple(data.get("stop_cues", ())),
         triggers=triggers,
         always=always,
+        learned=learned,
     )
 
 
@@ -337,12 +343,13 @@ class _Sentences:
     """Sentence boundaries of one text, found once and only when a pattern matched (a long
     text has thousands of them), and whether the text proposes anything at all."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, ends: re.Pattern[str] = _SENTENCE_END) -> None:
         self.text = text
+        self._ends = ends
 
     @cached_property
     def ends(self) -> list[int]:
-        return [m.start() for m in _SENTENCE_END.finditer(self.text)]
+        return [m.start() for m in self._ends.finditer(self.text)]
 
     @cached_property
     def proposing(self) -> bool:
@@ -368,21 +375,23 @@ def _own_clause(before: str) -> str:
 
 
 def _is_stopped(
-    sentences: _Sentences, match: re.Match[str], stop_cues: Sequence[str], window: int, frame: str
+    sentences: _Sentences, start: int, end: int, stop_cues: Sequence[str], window: int, frame: str,
+    cue_end: int | None = None,
 ) -> bool:
-    """True where the match describes a practice the writer wants stopped, or only reports
-    what someone else said or did (reported speech, or, in the proposal frame, no proposal cue
-    in the whole text: content such as an advert is unlawful without one)."""
-    text, start = sentences.text, match.start()
+    """True where the match ``text[start:end]`` describes a practice the writer wants stopped,
+    or only reports what someone else said or did (reported speech, or, in the proposal frame,
+    no proposal cue in the whole text: content such as an advert is unlawful without one).
+    Stop cues are looked for before ``start``, or up to ``cue_end`` where given."""
+    text = sentences.text
     if frame == "proposal" and not sentences.proposing:
         return True
     if _REPORTED_SPEECH.search(text[max(0, start - 6) : start]):
         return True
-    left, _ = sentences.bounds(start, match.end())
-    before = _own_clause(text[max(left, start - window) : start])
+    left, _ = sentences.bounds(start, end)
+    before = _own_clause(text[max(left, start - window) : start if cue_end is None else cue_end])
     if any(cue in before for cue in stop_cues):
         return True
-    return bool(_DESCRIBED_PRACTICE.match(text, match.end()))
+    return bool(_DESCRIBED_PRACTICE.match(text, end))
 
 
 def _first_match(
@@ -395,7 +404,9 @@ def _first_match(
             left, right = sentences.bounds(match.start(), match.end())
             if rule.unless and any(word in text[left:right] for word in rule.unless):
                 continue
-            if rule.frame != "any" and _is_stopped(sentences, match, stop_cues, window, rule.frame):
+            if rule.frame != "any" and _is_stopped(
+                sentences, match.start(), match.end(), stop_cues, window, rule.frame
+            ):
                 continue
             return match
     return None

@@ -69,6 +69,13 @@ class DedupConfig:
 class ComplianceConfig:
     rulebook: str = ""  # empty: models/compliance.toml
     negation_window_chars: int = field(default=24, metadata=_range(0, 200))
+    # the learned second opinion (models/compliance_model.json) where no rule fires: "off" for
+    # the rules alone. It flags a text only at this probability or more: one step (0.05) above
+    # the lowest at which, trained without a batch of cases, it flags none of that batch's
+    # lawful ones (0.85, stored with the model): at 0.85 it flagged one lawful proposal of the
+    # corpus (permits issued in phases) at 0.89, as a letter on one subject lifts its confidence
+    learned: str = field(default="on", metadata={"choices": ("on", "off")})
+    learned_min_probability: float = field(default=0.9, metadata=_range(0.5, 1.0))
 
 
 @dataclass(frozen=True)

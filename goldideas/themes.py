@@ -8,12 +8,14 @@ can train a classifier instead (``goldideas.classifier``).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
+from scipy import sparse
 
 from .errors import ModelError
 from .io import model_path, read_toml
@@ -58,26 +60,59 @@ def load_themes(path: str | Path | None = None) -> tuple[ThemeSpec, ...]:
     return tuple(specs)
 
 
-_Owners = dict[str, list[tuple[int, float, bool]]]
 _Seeds = tuple[tuple[tuple[str, float, bool], ...], ...]  # per theme: (seed, weight, is channel)
 
 
-def _seed_pattern(themes: Sequence[ThemeSpec]) -> tuple[re.Pattern[str], _Owners]:
-    """One alternation of every seed, longest first, and each seed's (theme, weight, is channel)."""
+class _SeedIndex(NamedTuple):
+    """Every seed of a taxonomy: one pattern, each seed's column, and per column the weight it
+    adds to each theme as a subject word and as a channel word."""
+
+    pattern: re.Pattern[str]
+    column: dict[str, int]
+    subject: np.ndarray  # (n_seeds, n_themes)
+    channel: np.ndarray
+
+
+def _seed_index(themes: Sequence[ThemeSpec]) -> _SeedIndex:
     return _compiled_seeds(
         tuple(tuple((w, weight, w in theme.channel) for w, weight in theme.seeds.items()) for theme in themes)
     )
 
 
 @lru_cache(maxsize=8)
-def _compiled_seeds(seeds: _Seeds) -> tuple[re.Pattern[str], _Owners]:
-    """Built once per taxonomy: compiling the alternation takes ~1.5 ms, as long as triaging an idea."""
-    owners: _Owners = {}
+def _compiled_seeds(seeds: _Seeds) -> _SeedIndex:
+    """Built once per taxonomy (a few milliseconds, as long as triaging an idea)."""
+    column = {seed: c for c, seed in enumerate(sorted({seed for theme in seeds for seed, _, _ in theme}))}
+    subject = np.zeros((len(column), len(seeds)))
+    channel = np.zeros_like(subject)
     for t, theme_seeds in enumerate(seeds):
-        for seed, weight, channel in theme_seeds:
-            owners.setdefault(seed, []).append((t, weight, channel))
-    ordered = sorted(owners, key=lambda seed: (-len(seed), seed))
-    return re.compile("|".join(re.escape(seed) for seed in ordered)), owners
+        for seed, weight, is_channel in theme_seeds:
+            (channel if is_channel else subject)[column[seed], t] += weight
+    return _SeedIndex(re.compile(_trie_pattern(column)), column, subject, channel)
+
+
+_Trie = dict[str, "_Trie"]  # one character → the words' continuations; "" marks a word's end
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regular expression matching the longest of ``words`` at each position, written as a
+    trie (公(?:积金|证处)…): the same matches as the words longest first, in half the time."""
+    trie: _Trie = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _node_pattern(trie) if trie else "(?!)"
+
+
+def _node_pattern(node: _Trie) -> str:
+    branches = [re.escape(char) + _node_pattern(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    # a word may end here: try the longer words through this node first, then stop
+    return f"(?:{body})?" if "" in node else body
 
 
 _LEAD_END = re.compile(r"[。！？!?；;\n]")
@@ -99,22 +134,30 @@ def seed_scores(
     when no other theme's subject word occurs; beside one it counts ``channel_share`` of its
     weight: 燃气报装网上办 is about gas, not about the online service. Seeds of the first
     sentence count ``lead_weight`` more."""
-    scores = _matched(texts, themes, channel_share)
+    if not themes or not any(theme.seeds for theme in themes):
+        return np.zeros((len(texts), len(themes)))
+    index = _seed_index(themes)
+    found = [_found(text, index) for text in texts]
+    scores = _weighed(found, index, channel_share)
     if lead_weight:
-        scores += lead_weight * _matched([_lead(t) for t in texts], themes, channel_share)
+        # a text of one sentence is its own lead: its seeds are already known
+        in_lead = [f if (lead := _lead(text)) == text else _found(lead, index)
+                   for f, text in zip(found, texts, strict=True)]
+        scores += lead_weight * _weighed(in_lead, index, channel_share)
     return scores
 
 
-def _matched(texts: Sequence[str], themes: Sequence[ThemeSpec], channel_share: float) -> np.ndarray:
-    subject = np.zeros((len(texts), len(themes)))
-    channel = np.zeros_like(subject)
-    if not themes or not any(theme.seeds for theme in themes):
-        return subject
-    pattern, owners = _seed_pattern(themes)
-    for i, text in enumerate(texts):
-        for seed in set(pattern.findall(text)):
-            for t, weight, is_channel in owners[seed]:
-                (channel if is_channel else subject)[i, t] += weight
+def _found(text: str, index: _SeedIndex) -> set[int]:
+    """The columns of the seeds that occur in ``text``."""
+    return {index.column[seed] for seed in index.pattern.findall(text)}
+
+
+def _weighed(found: Sequence[set[int]], index: _SeedIndex, channel_share: float) -> np.ndarray:
+    """Seed sets → theme scores, a channel word counting ``channel_share`` beside a subject word."""
+    rows = np.repeat(np.arange(len(found)), [len(f) for f in found])
+    columns = np.fromiter((c for f in found for c in f), dtype=np.int64, count=len(rows))
+    occurs = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(found), len(index.column)))
+    subject, channel = np.asarray(occurs @ index.subject), np.asarray(occurs @ index.channel)
     other = subject.sum(axis=1, keepdims=True) - subject
     out: np.ndarray = subject + channel * np.where(other > 0, channel_share, 1.0)
     return out

@@ -114,7 +114,11 @@ def _explain(
     assert c is not None  # every row but a duplicate of a kept row was checked
     if status is Status.NON_COMPLIANT and c.hit is not None:
         hit = c.hit
-        return f"{hit.explanation}命中规则 {hit.rule_id}（{'、'.join(hit.laws)}）：“{hit.span}”"
+        laws = "、".join(hit.laws)
+        if hit.confidence is not None:  # the learned model's, not a pattern's
+            return (f"{hit.explanation}学习模型判断（置信度 {hit.confidence:.2f}），并非规则命中，"
+                    f"请人工复核；参照 {hit.rule_id}（{laws}）：“{hit.span}”")
+        return f"{hit.explanation}命中规则 {hit.rule_id}（{laws}）：“{hit.span}”"
     if status is Status.TOO_SIMPLE:
         note = f"：{c.note}" if c.note else ""
         return f"{reasons[0].zh}{note}（质量分 {c.score:.2f}）"

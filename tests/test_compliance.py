@@ -7,7 +7,9 @@ import shutil
 
 import pytest
 
+from goldideas.analysis import _analyse_chunk, check_texts
 from goldideas.compliance import check_compliance, load_rulebook
+from goldideas.config import Config
 from goldideas.errors import ModelError
 from goldideas.io import model_path
 from goldideas.normalize import normalize_text
@@ -148,6 +150,15 @@ def _cases(name: str) -> list[object]:
         "both: COER-02 (不交的不给办) stands before FEE-01, so the code is illegal_coercion",
         "f4 coercion 02": "withholding a public service (不再收他们的垃圾) is told from a lawful stop of a "
         "private service by context only; no rule names it",
+        "f6 fee 01": "补贴 (here the purpose of the fee: 补贴办公经费) cancels FEE-01, as it mostly names "
+        "a lawful subsidy; the learned model is not sure enough",
+        "f7 skip 05": "证明 in the sentence (村里出个证明) cancels PROC-02, as 证明 mostly names paperwork "
+        "cut lawfully; the learned model is not sure enough",
+        "f7 labor 06": "fines deducted from pay for lost parcels: a fine pattern also fired on complaints "
+        "about such fines; the learned model is not sure enough",
+        "f7 coercion 05": "整改 before the act is a stop cue (整改不到位的小厂), as in 建议整改……; the "
+        "learned model is not sure enough",
+        "o contact 03": "a writer leaving a phone number with 有需要可以找我 reads like an advert to AD-01",
     }
     params = []
     with path.open(encoding="utf-8", newline="") as handle:
@@ -192,6 +203,22 @@ def test_hand_written_cases(rulebook, text: str, expected: str, code: str) -> No
         assert hit is not None, "no rule fired"
         assert hit.reason.value == code, f"{hit.rule_id} gave {hit.reason.value} on {hit.span!r}"
         assert hit.span and hit.laws
+
+
+@pytest.mark.parametrize(("text", "expected", "code"),
+                         _cases("compliance_cases_fresh6.csv") + _cases("compliance_cases_fresh7.csv")
+                         + _cases("compliance_cases_ordinary.csv"))
+def test_hand_written_cases_through_the_stage(rulebook, text: str, expected: str, code: str) -> None:  # type: ignore[no-untyped-def]
+    """The later batches, as the screening judges them: the rules, then the learned model, which
+    was trained on these cases too (so this checks what the stage does, it does not measure it).
+    ``compliance_cases_ordinary.csv`` holds everyday lawful proposals, complaints and stories,
+    written to teach the model what most suggestions look like."""
+    [hit] = check_texts(_analyse_chunk([text], Config()), rulebook, Config())
+    if expected == "kept":
+        assert hit is None, f"{hit.rule_id} fired on {hit.span!r}" if hit else ""
+    else:
+        assert hit is not None, "neither a rule nor the learned model flagged it"
+        assert hit.reason.value == code, f"{hit.rule_id} gave {hit.reason.value} on {hit.span!r}"
 
 
 @pytest.mark.parametrize(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from goldideas import Screening, screen
 from goldideas.errors import ModelError
 from goldideas.evaluate import evaluate
-from goldideas.themes import LexiconThemes, ThemeSpec, load_themes, seed_scores
+from goldideas.themes import LexiconThemes, ThemeSpec, _trie_pattern, load_themes, seed_scores
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +34,23 @@ def test_a_seed_inside_a_longer_matched_seed_does_not_count() -> None:
     scores = seed_scores(["推行告知承诺制"], themes)
     assert scores[0, ids.index("gov_services")] == themes[ids.index("gov_services")].seeds["告知承诺"]
     assert scores[0, ids.index("rule_of_law_credit")] == 0
+
+
+_PIECES = "公积金提取告知承诺，"
+
+
+@given(
+    words=st.lists(st.text(alphabet=_PIECES[:-1], min_size=1, max_size=4), min_size=1, max_size=12, unique=True),
+    text=st.text(alphabet=_PIECES, max_size=40),
+)
+def test_the_seed_trie_finds_what_the_seeds_longest_first_find(words: list[str], text: str) -> None:
+    """The trie is only faster: at each position it takes the longest seed, as the alternation did."""
+    longest_first = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+    assert re.findall(_trie_pattern(words), text) == re.findall(longest_first, text)
+
+
+def test_the_seed_trie_of_no_words_matches_nothing() -> None:
+    assert re.findall(_trie_pattern([]), "任何文字") == []
 
 
 def test_seed_scores_of_a_taxonomy_without_seeds_are_zero() -> None:
@@ -94,6 +115,24 @@ def test_clear_suggestions_get_their_theme(text: str, theme: str) -> None:
     assert screen([text]).verdicts[0].theme == theme
 
 
+@pytest.mark.parametrize(
+    ("text", "theme"),
+    [
+        pytest.param("建议在各景区设立游客投诉站，投诉一小时内响应，强制购物的查实后通报曝光", "livability_culture",
+                     id="tourist-complaints"),
+        pytest.param("建议对供热不达标的小区开通投诉举报电话，查实的通报曝光", "factor_supply", id="heating-complaints"),
+        pytest.param("建议对孵化器开通投诉举报渠道，对骗取补贴的追责", "innovation_entrepreneurship",
+                     id="incubator-complaints"),
+        # with no other subject named, complaint handling is the subject itself
+        pytest.param("建议投诉举报电话二十四小时有人接听，查实的通报追责", "rule_of_law_credit", id="complaint-line"),
+    ],
+)
+def test_how_a_measure_is_enforced_does_not_decide_its_theme(text: str, theme: str) -> None:
+    """A complaint line, an inquiry, a public notice (投诉、举报、整治、通报、追责) serve every theme's
+    proposals: the service they watch over decides, as for a window or an online service."""
+    assert screen([text]).verdicts[0].theme == theme
+
+
 def test_duplicates_share_their_representative_theme(corpus_screening: Screening) -> None:
     frame = corpus_screening.to_frame().set_index("id")
     dups = frame[frame["status"] == "duplicate"]
@@ -108,9 +147,9 @@ def test_only_kept_and_duplicate_rows_get_a_theme(corpus_screening: Screening) -
 
 
 def test_corpus_theme_quality_does_not_regress(corpus_screening: Screening, gold: pd.DataFrame) -> None:
-    """Measured 0.814 macro-F1 (README); this guard catches a broken taxonomy or model."""
+    """Measured 0.822 macro-F1 (README); this guard catches a broken taxonomy or model."""
     result = evaluate(corpus_screening.to_frame(), gold)
-    assert result.theme_macro_f1 is not None and result.theme_macro_f1 >= 0.78
+    assert result.theme_macro_f1 is not None and result.theme_macro_f1 >= 0.80
 
 
 def test_only_the_rows_asked_for_get_a_theme() -> None:
