@@ -127,6 +127,8 @@ class ComplianceModel:
 
         if len(texts) != len(labels) or KEPT not in labels or len(set(labels)) < 2:
             raise ModelError(f"fit needs one label per text, {KEPT!r} and at least one reason code")
+        for derived in ("_toward_codes", "_keys", "_key_columns", "_term_keys"):
+            self.__dict__.pop(derived, None)  # worked out from an earlier fit
         docs = [terms(t, self.longest) for t in texts]
         self.vocabulary_, self.idf_ = fit_idf(docs, self.min_df)
         model = LogisticRegression(C=self.C, max_iter=5000).fit(transform(docs, self.vocabulary_, self.idf_),
@@ -156,6 +158,12 @@ class ComplianceModel:
             cols.append(self._key_columns[at[found]])
         row, col = np.concatenate(rows), np.concatenate(cols)
         return sparse.csr_matrix((np.ones(len(row)), (row, col)), shape=(len(texts), len(self.idf_)))
+
+    @cached_property
+    def _toward_codes(self) -> np.ndarray:
+        """Per term (rows) and class (columns), the weight × IDF it adds toward that class
+        rather than kept: what :meth:`evidence` sums over a clause's term counts."""
+        return np.ascontiguousarray(((self.coef_ - self.coef_[self.classes_.index(KEPT)]) * self.idf_).T)
 
     @cached_property
     def _keys(self) -> np.ndarray:
@@ -194,8 +202,7 @@ class ComplianceModel:
         ``codes[i]`` (a column of ``classes_``) rather than kept."""
         spans = [_clauses(t) or [(0, len(t))] for t in texts]
         x = self.counts([t[s:e] for t, found in zip(texts, spans, strict=True) for s, e in found])
-        kept = self.classes_.index(KEPT)
-        scores = x @ ((self.coef_ - self.coef_[kept]) * self.idf_).T
+        scores = x @ self._toward_codes
         out, row = [], 0
         for found, code in zip(spans, codes, strict=True):
             out.append(found[int(np.argmax(scores[row : row + len(found), code]))])
@@ -267,6 +274,8 @@ def opinions(texts: Sequence[str], model: ComplianceModel, rulebook: Rulebook, f
     best = np.asarray(reasons)[proba[:, reasons].argmax(axis=1)]
     sure = np.flatnonzero(proba[np.arange(len(texts)), best] >= floor).tolist()
     likely = [i for i in sure if len(_HAN.findall(texts[i])) >= _MIN_HAN]
+    if not likely:  # the common case: nothing to explain, so no clause is scored
+        return out
     clauses = model.evidence([texts[i] for i in likely], [int(best[i]) for i in likely])
     sentences = [_Sentences(texts[i], _SENTENCE_END) for i in likely]
     bounds = [s.bounds(*clause) for s, clause in zip(sentences, clauses, strict=True)]

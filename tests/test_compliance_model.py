@@ -187,6 +187,18 @@ class TestPersistence:
         texts = ["建议收取检查费", "建议地铁网上办"]
         np.testing.assert_allclose(loaded.probabilities(texts), fitted.probabilities(texts))
 
+    def test_fitting_again_forgets_what_the_first_fit_worked_out(self) -> None:
+        first = ["建议向企业收取检查费", "建议公积金网上办", "建议只买本地产品"] * 2
+        second = ["建议外地企业不得投标", "建议延长地铁运营", "建议收取赞助费"] * 2
+        labels = ["illegal_fee", "kept", "unfair_competition"] * 2
+        refitted = ComplianceModel(min_df=1).fit(first, labels)
+        refitted.probabilities(["建议收取检查费"]), refitted.evidence(["建议收取检查费。地铁"], [0])
+        refitted.fit(second, ["unfair_competition", "kept", "illegal_fee"] * 2)
+        fresh = ComplianceModel(min_df=1).fit(second, ["unfair_competition", "kept", "illegal_fee"] * 2)
+        texts = ["建议外地企业不得投标。地铁延长", "建议延长运营，收取赞助费"]
+        np.testing.assert_allclose(refitted.probabilities(texts), fresh.probabilities(texts))
+        assert refitted.evidence(texts, [2, 0]) == fresh.evidence(texts, [2, 0])
+
     def test_missing_files_are_named(self, tmp_path) -> None:  # type: ignore[no-untyped-def]
         with pytest.raises(ModelError, match="not a goldideas compliance model"):
             load_compliance_model(tmp_path / "compliance_model.json")
